@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlPlatform.Infra.Plan;
+
+/// <summary>One registered resource of a plan.</summary>
+/// <param name="Urn">The resource's URN under the mock engine.</param>
+/// <param name="Type">The type token.</param>
+/// <param name="Name">The logical name.</param>
+/// <param name="Custom">True for custom (cloud or Kubernetes) resources, false for components and the stack.</param>
+/// <param name="Parent">The parent's URN; null for the stack.</param>
+/// <param name="Provider">The explicit provider reference (<c>URN::ID</c>), or null.</param>
+/// <param name="Inputs">The inputs exactly as the engine received them, as JSON.</param>
+public sealed record PlannedResource(string Urn, string Type, string Name, bool Custom, string? Parent, string? Provider, JsonObject Inputs);
+
+/// <summary>The offline plan of a stack: every resource the program registers, and the stack outputs.</summary>
+/// <param name="Project">Project name.</param>
+/// <param name="Stack">Stack name.</param>
+/// <param name="Cloud">The stack's cloud.</param>
+/// <param name="Resources">Every resource, in registration order, the stack first.</param>
+/// <param name="Outputs">The stack outputs, secrets shown as <c>[secret]</c>.</param>
+public sealed record PlanResult(string Project, string Stack, string Cloud, ImmutableArray<PlannedResource> Resources, JsonObject Outputs)
+{
+    /// <summary>The plan as the JSON document of <c>plan --json</c>.</summary>
+    public string ToJson()
+    {
+        var resources = new JsonArray();
+        foreach (var r in Resources)
+        {
+            resources.Add(new JsonObject
+            {
+                ["urn"] = r.Urn,
+                ["type"] = r.Type,
+                ["name"] = r.Name,
+                ["custom"] = r.Custom,
+                ["parent"] = r.Parent,
+                ["provider"] = r.Provider,
+                ["inputs"] = r.Inputs.DeepClone(),
+            });
+        }
+
+        var document = new JsonObject
+        {
+            ["project"] = Project,
+            ["stack"] = Stack,
+            ["cloud"] = Cloud,
+            ["resources"] = resources,
+            ["outputs"] = Outputs.DeepClone(),
+        };
+        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>The resources of one type token.</summary>
+    public IEnumerable<PlannedResource> OfType(string type) => Resources.Where(r => r.Type == type);
+
+    /// <summary>The children of a resource.</summary>
+    public IEnumerable<PlannedResource> ChildrenOf(string urn) => Resources.Where(r => r.Parent == urn);
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using MlPlatform.Stacks;
+using Pulumi;
+using Pulumi.Testing;
+using Pulumi.Utilities;
+using DictionaryEntry = System.Collections.DictionaryEntry;
+using IDictionary = System.Collections.IDictionary;
+using IEnumerable = System.Collections.IEnumerable;
+
+namespace MlPlatform.Infra.Plan;
+
+/// <summary>
+/// Runs the platform program in-process under Pulumi's mock engine, with a stack's configuration, and collects
+/// every registered resource with its parent, provider and inputs. No CLI, no credentials, no cloud calls.
+/// </summary>
+public static class PlanRunner
+{
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>Plans the stack whose configuration is given.</summary>
+    /// <exception cref="RunException">When the program fails, e.g. on invalid configuration.</exception>
+    public static Task<PlanResult> RunAsync(StackConfigFile config, PlanMocks? mocks = null) =>
+        RunAsync(config.ProjectName, config.StackName, config.ToPulumiConfigJson(), config.ToSecretKeysJson(), mocks ?? MocksFor(config));
+
+    /// <summary>Plans a stack from raw <c>PULUMI_CONFIG</c> JSON (what the tests use).</summary>
+    public static async Task<PlanResult> RunAsync(string project, string stack, string pulumiConfigJson, string secretKeysJson, PlanMocks mocks)
+    {
+        // The Pulumi SDK reads configuration from the process environment when a run starts: one run at a time.
+        await OneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG", pulumiConfigJson);
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", secretKeysJson);
+            var recorder = new ParentRecorder();
+            PlanStack.Recorder = recorder;
+            var resources = await Deployment.TestAsync<PlanStack>(
+                mocks,
+                new TestOptions { ProjectName = project, StackName = stack, IsPreview = false }).ConfigureAwait(false);
+            return await CollectAsync(project, stack, resources, recorder, mocks).ConfigureAwait(false);
+        }
+        finally
+        {
+            PlanStack.Recorder = null;
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG", null);
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", null);
+            OneAtATime.Release();
+        }
+    }
+
+    /// <summary>Mocks whose fake cloud is in the stack's region.</summary>
+    public static PlanMocks MocksFor(StackConfigFile config) =>
+        new(config.Values.GetValueOrDefault($"{config.ProjectName}:region") is { Length: > 0 } region ? region : "us-east-1");
+
+    private static async Task<PlanResult> CollectAsync(
+        string project, string stack, ImmutableArray<Resource> resources, ParentRecorder recorder, PlanMocks mocks)
+    {
+        var urns = new Dictionary<Resource, string>(ReferenceEqualityComparer.Instance);
+        foreach (var resource in resources)
+        {
+            urns[resource] = await OutputUtilities.GetValueAsync(resource.Urn).ConfigureAwait(false);
+        }
+
+        var registrations = mocks.Registrations
+            .GroupBy(r => (r.Type, r.Name))
+            .ToDictionary(g => g.Key, g => new Queue<Pulumi.Testing.MockResourceArgs>(g));
+
+        var stackResource = resources.Single(r => r is Stack);
+        var planned = ImmutableArray.CreateBuilder<PlannedResource>();
+        planned.Add(new PlannedResource(urns[stackResource], stackResource.GetResourceType(), stackResource.GetResourceName(), false, null, null, []));
+        foreach (var resource in resources.Where(r => r is not Stack))
+        {
+            var type = resource.GetResourceType();
+            var name = resource.GetResourceName();
+            var args = registrations.TryGetValue((type, name), out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
+            var parent = recorder.ParentOf(resource) ?? stackResource;
+            planned.Add(new PlannedResource(
+                urns[resource],
+                type,
+                name,
+                resource is CustomResource,
+                urns.GetValueOrDefault(parent, urns[stackResource]),
+                string.IsNullOrEmpty(args?.Provider) ? null : args.Provider,
+                args is null ? [] : (JsonObject)ToJson(args.Inputs, urns)!));
+        }
+
+        var outputs = new JsonObject();
+        foreach (var (key, value) in PlanStack.LastOutputs.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            outputs[key] = await ResolveAsync(value, urns).ConfigureAwait(false);
+        }
+
+        var cloud = outputs["cloud"]?.GetValue<string>() ?? "unknown";
+        return new PlanResult(project, stack, cloud, planned.ToImmutable(), outputs);
+    }
+
+    /// <summary>The JSON form of a value as the mock engine received it.</summary>
+    internal static JsonNode? ToJson(object? value, IReadOnlyDictionary<Resource, string> urns) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => JsonValue.Create((long)d),
+        double d => JsonValue.Create(d),
+        int i => JsonValue.Create(i),
+        Resource r => JsonValue.Create(urns.GetValueOrDefault(r, r.GetResourceName())),
+        IDictionary<string, object> map => new JsonObject(map.OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => KeyValuePair.Create(e.Key, ToJson(e.Value, urns)))),
+        IEnumerable list => new JsonArray([.. list.Cast<object?>().Select(v => ToJson(v, urns))]),
+        _ => JsonValue.Create(value.ToString()),
+    };
+
+    private static async Task<JsonNode?> ResolveAsync(object? value, IReadOnlyDictionary<Resource, string> urns)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var type = value.GetType();
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Output<>))
+        {
+            var valueType = type.GetGenericArguments()[0];
+            if (await InvokeGeneric<bool>(typeof(Output), nameof(Output.IsSecretAsync), valueType, value).ConfigureAwait(false))
+            {
+                return JsonValue.Create(StackConfigFile.SecretPlaceholder);
+            }
+
+            var inner = await InvokeGeneric<object?>(typeof(OutputUtilities), nameof(OutputUtilities.GetValueAsync), valueType, value).ConfigureAwait(false);
+            return await ResolveAsync(inner, urns).ConfigureAwait(false);
+        }
+
+        if (value is IDictionary dictionary and not IDictionary<string, object>)
+        {
+            var result = new JsonObject();
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                result[entry.Key.ToString()!] = await ResolveAsync(entry.Value, urns).ConfigureAwait(false);
+            }
+
+            return result;
+        }
+
+        if (value is IEnumerable list and not string and not IDictionary)
+        {
+            var array = new JsonArray();
+            foreach (var item in list)
+            {
+                array.Add(await ResolveAsync(item, urns).ConfigureAwait(false));
+            }
+
+            return array;
+        }
+
+        return ToJson(value, urns);
+    }
+
+    private static async Task<T> InvokeGeneric<T>(Type owner, string method, Type typeArgument, object argument)
+    {
+        var generic = owner.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Single(m => m.Name == method && m.IsGenericMethodDefinition && m.GetParameters().Length == 1
+                && m.GetParameters()[0].ParameterType.IsGenericType
+                && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(Output<>));
+        var task = (Task)generic.MakeGenericMethod(typeArgument).Invoke(null, [argument])!;
+        await task.ConfigureAwait(false);
+        return (T)task.GetType().GetProperty("Result")!.GetValue(task)!;
+    }
+
+    /// <summary>Records each resource's parent as registrations pass through the stack's transformation.</summary>
+    internal sealed class ParentRecorder
+    {
+        private readonly ConcurrentDictionary<Resource, Resource> _parents = new(ReferenceEqualityComparer.Instance);
+
+        public ResourceTransformationResult? Record(ResourceTransformationArgs args)
+        {
+            if (args.Options.Parent is { } parent)
+            {
+                _parents[args.Resource] = parent;
+            }
+
+            return null;
+        }
+
+        public Resource? ParentOf(Resource resource) => _parents.GetValueOrDefault(resource);
+    }
+}
+
+/// <summary>The stack the plan runs: the platform program, with a transformation that records parents.</summary>
+public sealed class PlanStack : Stack
+{
+    /// <summary>Runs the platform program.</summary>
+    public PlanStack()
+        : base(new StackOptions { ResourceTransformations = { args => Recorder?.Record(args) } })
+    {
+        LastOutputs = PlatformProgram.Run();
+    }
+
+    internal static PlanRunner.ParentRecorder? Recorder { get; set; }
+
+    internal static IDictionary<string, object?> LastOutputs { get; private set; } = new Dictionary<string, object?>();
+}

@@ -1,0 +1,89 @@
+using MlPlatform.Infra.Plan;
+using Pulumi;
+
+namespace MlPlatform.Infra;
+
+/// <summary>
+/// <c>plan --stack NAME [--json FILE] [--dir PROJECT_DIR]</c>: the offline plan of a stack. Prints the component
+/// tree and a summary, optionally writes the plan as JSON. Exits 1 on invalid configuration or program failure,
+/// 2 on bad usage.
+/// </summary>
+public static class PlanCommand
+{
+    /// <summary>The usage line.</summary>
+    public const string Usage = "usage: dotnet run --project infra -- plan --stack <name> [--json <file>] [--dir <project dir>]";
+
+    /// <summary>Runs the command.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        string? stack = null, json = null, dir = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--stack" or "-s" when i + 1 < args.Length: stack = args[++i]; break;
+                case "--json" when i + 1 < args.Length: json = args[++i]; break;
+                case "--dir" when i + 1 < args.Length: dir = args[++i]; break;
+                default:
+                    await error.WriteLineAsync($"unknown argument '{args[i]}'\n{Usage}").ConfigureAwait(false);
+                    return 2;
+            }
+        }
+
+        if (stack is null)
+        {
+            await error.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        var projectDirectory = dir ?? FindProjectDirectory(Directory.GetCurrentDirectory());
+        if (projectDirectory is null)
+        {
+            await error.WriteLineAsync("No Pulumi.yaml in this directory or above; run from the repository or pass --dir.").ConfigureAwait(false);
+            return 2;
+        }
+
+        PlanResult plan;
+        try
+        {
+            plan = await PlanRunner.RunAsync(StackConfigFile.Load(projectDirectory, stack)).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException e)
+        {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return 2;
+        }
+        catch (Exception e) when (e is RunException or AggregateException)
+        {
+            await error.WriteLineAsync($"plan of stack '{stack}' failed:\n{Describe(e)}").ConfigureAwait(false);
+            return 1;
+        }
+
+        await output.WriteAsync(PlanReport.Render(plan)).ConfigureAwait(false);
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json, plan.ToJson()).ConfigureAwait(false);
+            await output.WriteLineAsync($"plan written to {json}").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>The directory holding Pulumi.yaml: <paramref name="start"/> or its nearest ancestor.</summary>
+    public static string? FindProjectDirectory(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Pulumi.yaml")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(Exception e) => e is AggregateException aggregate
+        ? string.Join(Environment.NewLine, aggregate.Flatten().InnerExceptions.Select(i => i.Message))
+        : e.Message;
+}

@@ -1,0 +1,46 @@
+namespace MlPlatform.Stacks.Configuration;
+
+/// <summary>
+/// One switch per platform add-on (<c>mlplatform:addons</c>); a disabled add-on registers nothing and its
+/// namespace is not created.
+/// </summary>
+public sealed record AddonsConfig
+{
+    /// <summary>cert-manager.</summary>
+    public bool CertManager { get; init; } = true;
+
+    /// <summary>The Gateway API ingress (Envoy Gateway).</summary>
+    public bool Gateway { get; init; } = true;
+
+    /// <summary>kube-prometheus-stack with Grafana, alerts and dashboards.</summary>
+    public bool Monitoring { get; init; } = true;
+
+    /// <summary>The NVIDIA GPU operator.</summary>
+    public bool GpuOperator { get; init; } = true;
+
+    /// <summary>KServe (raw deployment mode).</summary>
+    public bool Kserve { get; init; } = true;
+
+    /// <summary>The MLflow tracking server and model registry.</summary>
+    public bool Mlflow { get; init; } = true;
+
+    /// <summary>Argo Workflows.</summary>
+    public bool ArgoWorkflows { get; init; } = true;
+
+    /// <summary>Argo CD.</summary>
+    public bool ArgoCd { get; init; } = true;
+
+    /// <summary>Kyverno and the platform's cluster policies.</summary>
+    public bool Kyverno { get; init; } = true;
+
+    /// <summary>external-secrets and a ClusterSecretStore for the cloud's secret service.</summary>
+    public bool ExternalSecrets { get; init; } = true;
+
+    /// <summary>The names of the switches, as written in configuration, with their values.</summary>
+    public IReadOnlyList<(string Key, bool Enabled)> All =>
+    [
+        ("certManager", CertManager), ("gateway", Gateway), ("monitoring", Monitoring), ("gpuOperator", GpuOperator),
+        ("kserve", Kserve), ("mlflow", Mlflow), ("argoWorkflows", ArgoWorkflows), ("argoCd", ArgoCd),
+        ("kyverno", Kyverno), ("externalSecrets", ExternalSecrets),
+    ];
+}

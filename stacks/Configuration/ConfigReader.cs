@@ -1,0 +1,579 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MlPlatform.Components.Kubernetes;
+using MlPlatform.Policies;
+
+namespace MlPlatform.Stacks.Configuration;
+
+/// <summary>
+/// Reads the <c>mlplatform</c> configuration namespace into a <see cref="PlatformConfig"/> and validates it.
+/// Every problem is collected and reported at once in a <see cref="ConfigValidationException"/>, before the stack
+/// registers any resource.
+/// </summary>
+public static partial class ConfigReader
+{
+    /// <summary>The configuration namespace of the project.</summary>
+    public const string Namespace = "mlplatform";
+
+    /// <summary>The Kubernetes minor version used when none is configured.</summary>
+    public const string DefaultKubernetesVersion = "1.34";
+
+    private static readonly string[] TaintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+    /// <summary>
+    /// Reads and validates the configuration.
+    /// </summary>
+    /// <param name="get">Returns the raw value of a key of the <c>mlplatform</c> namespace (JSON for objects and lists), or null.</param>
+    /// <param name="hasKubeconfigSecret">True when the secret <c>mlplatform:kubeconfig</c> is set.</param>
+    /// <exception cref="ConfigValidationException">With every problem found.</exception>
+    public static PlatformConfig Read(Func<string, string?> get, bool hasKubeconfigSecret = false)
+    {
+        var problems = new List<ConfigProblem>();
+
+        var cloud = ReadEnum<CloudKind>(get("cloud"), "cloud", problems, required: true);
+        var environment = ReadEnum<DeploymentEnvironment>(get("environment"), "environment", problems, required: true);
+        var production = environment == DeploymentEnvironment.Production;
+
+        var region = get("region");
+        if (cloud is CloudKind.Aws or CloudKind.Azure or CloudKind.Gcp && string.IsNullOrWhiteSpace(region))
+        {
+            problems.Add(new(Key("region"), $"required for cloud '{Lower(cloud.Value)}'"));
+        }
+
+        var kubernetesVersion = get("kubernetesVersion") ?? DefaultKubernetesVersion;
+        if (!KubernetesVersion().IsMatch(kubernetesVersion))
+        {
+            problems.Add(new(Key("kubernetesVersion"), $"'{kubernetesVersion}' is not a minor version such as 1.34"));
+        }
+
+        var addons = ReadAddons(ParseObject(get, "addons", problems), problems);
+        var systemPool = ReadSystemPool(ParseObject(get, "systemNodePool", problems), production, problems);
+        var nodePools = ReadNodePools(ParseList(get, "nodePools", problems), problems);
+        var namespaces = ReadNamespaces(
+            ParseObject(get, "namespaces", problems),
+            ParseList(get, "teams", problems),
+            addons,
+            cloud ?? CloudKind.Existing,
+            problems);
+        var network = ReadNetwork(ParseObject(get, "network", problems), problems);
+
+        var kubeContext = get("kubeContext");
+        if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
+        {
+            problems.Add(new(Key(kubeContext is null ? "kubeconfig" : "kubeContext"),
+                "only used with cloud 'existing'; the cloud stacks build their own provider from the cluster they create"));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigValidationException(problems);
+        }
+
+        return new PlatformConfig
+        {
+            Cloud = cloud!.Value,
+            Environment = environment!.Value,
+            Region = cloud == CloudKind.Existing ? null : region,
+            KubernetesVersion = kubernetesVersion,
+            SystemNodePool = systemPool,
+            NodePools = nodePools,
+            Namespaces = namespaces,
+            Addons = addons,
+            Network = network,
+            Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
+        };
+    }
+
+    /// <summary>The full key of a configuration name, e.g. <c>mlplatform:cloud</c>.</summary>
+    public static string Key(string name) => $"{Namespace}:{name}";
+
+    private static JsonElement? Parse(Func<string, string?> get, string name, JsonValueKind kind, List<ConfigProblem> problems)
+    {
+        var raw = get(name);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        var expected = kind == JsonValueKind.Array ? "a list" : "an object";
+        try
+        {
+            using var document = JsonDocument.Parse(raw);
+            if (document.RootElement.ValueKind == kind)
+            {
+                return document.RootElement.Clone();
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported below, like a value of the wrong shape.
+        }
+
+        problems.Add(new(Key(name), $"must be {expected} (structured config)"));
+        return null;
+    }
+
+    private static JsonConfigNode? ParseObject(Func<string, string?> get, string name, List<ConfigProblem> problems) =>
+        Parse(get, name, JsonValueKind.Object, problems) is { } element ? new JsonConfigNode(element, Key(name), problems) : null;
+
+    private static IReadOnlyList<JsonConfigNode> ParseList(Func<string, string?> get, string name, List<ConfigProblem> problems) =>
+        Parse(get, name, JsonValueKind.Array, problems) is { } element ? JsonConfigNode.List(element, Key(name), problems) : [];
+
+    private static AddonsConfig ReadAddons(JsonConfigNode? node, List<ConfigProblem> problems)
+    {
+        var defaults = new AddonsConfig();
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        var addons = new AddonsConfig
+        {
+            CertManager = node.Bool("certManager") ?? defaults.CertManager,
+            Gateway = node.Bool("gateway") ?? defaults.Gateway,
+            Monitoring = node.Bool("monitoring") ?? defaults.Monitoring,
+            GpuOperator = node.Bool("gpuOperator") ?? defaults.GpuOperator,
+            Kserve = node.Bool("kserve") ?? defaults.Kserve,
+            Mlflow = node.Bool("mlflow") ?? defaults.Mlflow,
+            ArgoWorkflows = node.Bool("argoWorkflows") ?? defaults.ArgoWorkflows,
+            ArgoCd = node.Bool("argoCd") ?? defaults.ArgoCd,
+            Kyverno = node.Bool("kyverno") ?? defaults.Kyverno,
+            ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
+        };
+        node.RejectUnknownKeys();
+
+        if (addons.Kserve && !addons.CertManager)
+        {
+            problems.Add(new(Key("addons.certManager"), "KServe needs cert-manager for its webhook certificates; enable certManager or disable kserve"));
+        }
+
+        return addons;
+    }
+
+    private static SystemNodePoolConfig ReadSystemPool(JsonConfigNode? node, bool production, List<ConfigProblem> problems)
+    {
+        var min = node?.Int("min") ?? (production ? 3 : 2);
+        var max = node?.Int("max") ?? Math.Max(min, production ? 6 : 4);
+        var desired = node?.Int("desired") ?? min;
+        var instanceType = node?.String("instanceType");
+        node?.RejectUnknownKeys();
+
+        var key = Key("systemNodePool");
+        if (min < 1)
+        {
+            problems.Add(new($"{key}.min", $"must be at least 1 (the platform controllers run there), not {min}"));
+        }
+
+        if (max < min)
+        {
+            problems.Add(new($"{key}.max", $"must be at least min ({min}), not {max}"));
+        }
+
+        if (desired < min || desired > max)
+        {
+            problems.Add(new($"{key}.desired", $"must be between min ({min}) and max ({max}), not {desired}"));
+        }
+
+        return new SystemNodePoolConfig(instanceType, min, max, desired);
+    }
+
+    private static ImmutableArray<NodePoolConfig> ReadNodePools(IReadOnlyList<JsonConfigNode> nodes, List<ConfigProblem> problems)
+    {
+        var pools = ImmutableArray.CreateBuilder<NodePoolConfig>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            var name = node.String("name");
+            if (name is null)
+            {
+                node.Problem("name", "required");
+            }
+            else if (!KubernetesNames.IsDns1123Label(name))
+            {
+                node.Problem("name", $"'{name}' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)");
+            }
+            else if (!seen.Add(name))
+            {
+                node.Problem("name", $"duplicate node pool '{name}'");
+            }
+
+            var role = ReadEnum<NodeRole>(node.String("role"), node.Child("role"), problems, required: true, fullKey: true);
+            var accelerator = ReadEnum<Accelerator>(node.String("accelerator"), node.Child("accelerator"), problems, required: false, fullKey: true);
+            if (role == NodeRole.Gpu && accelerator is null && !HasProblem(problems, node.Child("accelerator")))
+            {
+                node.Problem("accelerator", "required for a gpu pool (one of t4, l4, a10g, a100, h100)");
+            }
+            else if (role is NodeRole.Cpu or NodeRole.Memory && accelerator is not null)
+            {
+                node.Problem("accelerator", $"only gpu pools have an accelerator; this pool's role is '{Lower(role.Value)}'");
+            }
+
+            var min = node.Int("min");
+            var max = node.Int("max");
+            if (min is null && !HasProblem(problems, node.Child("min")))
+            {
+                node.Problem("min", "required (0 lets the pool scale to zero)");
+            }
+            else if (min < 0)
+            {
+                node.Problem("min", $"must not be negative, not {min}");
+            }
+
+            if (max is null && !HasProblem(problems, node.Child("max")))
+            {
+                node.Problem("max", "required");
+            }
+            else if (max < 1)
+            {
+                node.Problem("max", $"must be at least 1, not {max}");
+            }
+            else if (min is >= 0 && max < min)
+            {
+                node.Problem("max", $"must be at least min ({min}), not {max}");
+            }
+
+            var spot = node.Bool("spot") ?? false;
+            var fallback = node.Bool("onDemandFallback") ?? false;
+            if (fallback && !spot)
+            {
+                node.Problem("onDemandFallback", "only applies to spot pools (set spot: true)");
+            }
+
+            var gpusPerNode = node.Int("gpusPerNode") ?? 1;
+            if (gpusPerNode < 1)
+            {
+                node.Problem("gpusPerNode", $"must be at least 1, not {gpusPerNode}");
+            }
+
+            var cpuLimit = node.Int("cpuLimit");
+            var gpuLimit = node.Int("gpuLimit");
+            if (cpuLimit < 1)
+            {
+                node.Problem("cpuLimit", $"must be at least 1, not {cpuLimit}");
+            }
+
+            if (gpuLimit < 0)
+            {
+                node.Problem("gpuLimit", $"must not be negative, not {gpuLimit}");
+            }
+            else if (gpuLimit is not null && role != NodeRole.Gpu)
+            {
+                node.Problem("gpuLimit", "only gpu pools have a GPU limit");
+            }
+
+            var families = node.StringList("instanceFamilies") ?? [];
+            var labels = ReadLabels(node, "labels");
+            var taints = ReadTaints(node);
+            if (role == NodeRole.Gpu && !taints.Any(IsGpuTaint))
+            {
+                node.Problem("taints", "a gpu pool must carry the taint nvidia.com/gpu with effect NoSchedule, so only GPU pods land on it");
+            }
+
+            node.RejectUnknownKeys();
+            if (name is not null && role is not null)
+            {
+                pools.Add(new NodePoolConfig
+                {
+                    Name = name,
+                    Role = role.Value,
+                    Accelerator = accelerator,
+                    Min = min ?? 0,
+                    Max = max ?? 0,
+                    Spot = spot,
+                    OnDemandFallback = fallback,
+                    InstanceFamilies = families,
+                    GpusPerNode = gpusPerNode,
+                    CpuLimit = cpuLimit,
+                    GpuLimit = gpuLimit,
+                    Labels = labels,
+                    Taints = taints,
+                });
+            }
+        }
+
+        return pools.ToImmutable();
+    }
+
+    private static bool IsGpuTaint(TaintConfig taint) =>
+        taint.Key == TaintConfig.Gpu.Key && taint.Effect == TaintConfig.Gpu.Effect;
+
+    private static ImmutableArray<TaintConfig> ReadTaints(JsonConfigNode pool)
+    {
+        var taints = ImmutableArray.CreateBuilder<TaintConfig>();
+        foreach (var node in pool.ObjectList("taints") ?? [])
+        {
+            var key = node.String("key");
+            var value = node.String("value");
+            var effect = node.String("effect") ?? "NoSchedule";
+            if (!KubernetesNames.IsLabelKey(key))
+            {
+                node.Problem("key", key is null ? "required" : $"'{key}' is not a valid taint key");
+            }
+
+            if (value is not null && !KubernetesNames.IsLabelValue(value))
+            {
+                node.Problem("value", $"'{value}' is not a valid taint value");
+            }
+
+            if (!TaintEffects.Contains(effect, StringComparer.Ordinal))
+            {
+                node.Problem("effect", $"'{effect}' is not one of {string.Join(", ", TaintEffects)}");
+            }
+
+            node.RejectUnknownKeys();
+            if (key is not null)
+            {
+                taints.Add(new TaintConfig(key, value, effect));
+            }
+        }
+
+        return taints.ToImmutable();
+    }
+
+    private static ImmutableDictionary<string, string> ReadLabels(JsonConfigNode node, string name)
+    {
+        var labels = node.StringMap(name) ?? ImmutableDictionary<string, string>.Empty;
+        foreach (var (key, value) in labels)
+        {
+            if (!KubernetesNames.IsLabelKey(key))
+            {
+                node.Problem($"{name}.{key}", "is not a valid label key");
+            }
+            else if (!KubernetesNames.IsLabelValue(value))
+            {
+                node.Problem($"{name}.{key}", $"'{value}' is not a valid label value");
+            }
+        }
+
+        return labels;
+    }
+
+    private static ImmutableArray<NamespaceConfig> ReadNamespaces(
+        JsonConfigNode? overrides,
+        IReadOnlyList<JsonConfigNode> teams,
+        AddonsConfig addons,
+        CloudKind cloud,
+        List<ConfigProblem> problems)
+    {
+        var result = ImmutableArray.CreateBuilder<NamespaceConfig>();
+        var defaults = PlatformNamespaces.For(addons, cloud).ToList();
+
+        foreach (var name in overrides?.PropertyNames() ?? [])
+        {
+            if (PlatformNamespaces.All.All(n => n.Name != name))
+            {
+                overrides!.Problem(name, $"'{name}' is not a platform namespace ({string.Join(", ", PlatformNamespaces.All.Select(n => n.Name))}); team namespaces go in {Key("teams")}");
+            }
+            else if (defaults.All(n => n.Name != name))
+            {
+                overrides!.Problem(name, $"the add-on that creates '{name}' is disabled on this stack");
+            }
+        }
+
+        foreach (var platform in defaults)
+        {
+            var node = overrides?.Object(platform.Name);
+            var level = ReadEnum<PodSecurityLevel>(node?.String("podSecurity"), node?.Child("podSecurity") ?? "", problems, required: false, fullKey: true)
+                ?? platform.PodSecurity;
+            var quota = ReadQuota(node?.Object("quota"), platform.Quota);
+            var limits = ReadLimits(node?.Object("limits"), ContainerDefaults.PlatformDefault);
+            node?.RejectUnknownKeys();
+            result.Add(new NamespaceConfig
+            {
+                Name = platform.Name,
+                IsTeam = false,
+                Role = platform.Role,
+                PodSecurity = level,
+                Quota = quota,
+                Limits = limits,
+                WebhookPorts = platform.WebhookPorts,
+                PrivilegedReason = CheckPrivileged(platform.Name, level, Key($"namespaces.{platform.Name}.podSecurity"), problems),
+            });
+        }
+
+        var names = new HashSet<string>(result.Select(n => n.Name), StringComparer.Ordinal);
+        foreach (var node in teams)
+        {
+            var name = node.String("name");
+            if (name is null)
+            {
+                node.Problem("name", "required");
+            }
+            else if (!KubernetesNames.IsDns1123Label(name))
+            {
+                node.Problem("name", $"'{name}' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)");
+            }
+            else if (!names.Add(name))
+            {
+                node.Problem("name", $"duplicate namespace '{name}'");
+            }
+
+            var level = ReadEnum<PodSecurityLevel>(node.String("podSecurity"), node.Child("podSecurity"), problems, required: false, fullKey: true)
+                ?? PodSecurityLevel.Baseline;
+            if (level == PodSecurityLevel.Privileged)
+            {
+                node.Problem("podSecurity", "team namespaces cannot be privileged; use baseline or restricted");
+            }
+
+            var quota = ReadQuota(node.Object("quota"), NamespaceQuota.TeamDefault);
+            var limits = ReadLimits(node.Object("limits"), ContainerDefaults.TeamDefault);
+            node.RejectUnknownKeys();
+            if (name is not null)
+            {
+                result.Add(new NamespaceConfig
+                {
+                    Name = name,
+                    IsTeam = true,
+                    Role = NamespaceRole.GpuWorkloads,
+                    PodSecurity = level,
+                    Quota = quota,
+                    Limits = limits,
+                });
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static string? CheckPrivileged(string name, PodSecurityLevel level, string key, List<ConfigProblem> problems)
+    {
+        if (level != PodSecurityLevel.Privileged)
+        {
+            return null;
+        }
+
+        if (PodSecurityExceptions.IsAllowed(name, out var reason))
+        {
+            return reason;
+        }
+
+        problems.Add(new(key, $"'{name}' may not be privileged: it is not in the reviewed Pod Security exceptions (policies/PodSecurityExceptions.cs)"));
+        return null;
+    }
+
+    private static NamespaceQuota ReadQuota(JsonConfigNode? node, NamespaceQuota defaults)
+    {
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        var quota = new NamespaceQuota(
+            Quantity(node, "pods", defaults.Pods),
+            Quantity(node, "requestsCpu", defaults.RequestsCpu),
+            Quantity(node, "limitsCpu", defaults.LimitsCpu),
+            Quantity(node, "requestsMemory", defaults.RequestsMemory),
+            Quantity(node, "limitsMemory", defaults.LimitsMemory),
+            Quantity(node, "gpus", defaults.Gpus),
+            Quantity(node, "storage", defaults.Storage));
+        node.RejectUnknownKeys();
+        return quota;
+    }
+
+    private static ContainerDefaults ReadLimits(JsonConfigNode? node, ContainerDefaults defaults)
+    {
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        var limits = new ContainerDefaults(
+            Quantity(node, "defaultRequestCpu", defaults.DefaultRequestCpu),
+            Quantity(node, "defaultRequestMemory", defaults.DefaultRequestMemory),
+            Quantity(node, "defaultCpu", defaults.DefaultCpu),
+            Quantity(node, "defaultMemory", defaults.DefaultMemory),
+            Quantity(node, "maxCpu", defaults.MaxCpu),
+            Quantity(node, "maxMemory", defaults.MaxMemory));
+        node.RejectUnknownKeys();
+        return limits;
+    }
+
+    private static string Quantity(JsonConfigNode node, string name, string fallback)
+    {
+        var value = node.String(name);
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (!KubernetesNames.IsNonNegativeQuantity(value))
+        {
+            node.Problem(name, $"'{value}' is not a non-negative Kubernetes quantity (e.g. 100, 500m, 64Gi)");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    private static NetworkConfig ReadNetwork(JsonConfigNode? node, List<ConfigProblem> problems)
+    {
+        ImmutableArray<string> Cidrs(string name)
+        {
+            var cidrs = node?.StringList(name) ?? ["0.0.0.0/0"];
+            foreach (var cidr in cidrs.Where(c => !IsCidr(c)))
+            {
+                problems.Add(new($"{Key("network")}.{name}", $"'{cidr}' is not an IPv4 CIDR such as 10.0.0.0/16"));
+            }
+
+            return cidrs;
+        }
+
+        var network = new NetworkConfig(
+            Cidrs("apiServerCidrs"), Cidrs("nodeCidrs"), Cidrs("dataStoreCidrs"), Cidrs("externalEgressCidrs"), Cidrs("loadBalancerSourceCidrs"));
+        node?.RejectUnknownKeys();
+        return network;
+    }
+
+    /// <summary>True for an IPv4 CIDR block such as <c>10.0.0.0/16</c>.</summary>
+    public static bool IsCidr(string value)
+    {
+        var slash = value.IndexOf('/');
+        return slash > 0
+            && System.Net.IPAddress.TryParse(value[..slash], out var address)
+            && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            && value[..slash].Count(c => c == '.') == 3
+            && int.TryParse(value[(slash + 1)..], out var bits) && bits is >= 0 and <= 32;
+    }
+
+    private static T? ReadEnum<T>(string? raw, string name, List<ConfigProblem> problems, bool required, bool fullKey = false)
+        where T : struct, Enum
+    {
+        var key = fullKey ? name : Key(name);
+        if (raw is null)
+        {
+            if (required)
+            {
+                problems.Add(new(key, $"required: one of {string.Join(", ", Enum.GetValues<T>().Select(Lower))}"));
+            }
+
+            return null;
+        }
+
+        var normalised = raw.Replace("-", string.Empty, StringComparison.Ordinal);
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (string.Equals(value.ToString(), normalised, StringComparison.OrdinalIgnoreCase))
+            {
+                return value;
+            }
+        }
+
+        problems.Add(new(key, $"'{raw}' is not one of {string.Join(", ", Enum.GetValues<T>().Select(Lower))}"));
+        return null;
+    }
+
+    private static bool HasProblem(List<ConfigProblem> problems, string key) => problems.Any(p => p.Key == key);
+
+    /// <summary>How an enum value is written in configuration.</summary>
+    public static string Lower<T>(T value)
+        where T : struct, Enum =>
+        value.ToString() switch
+        {
+            "OnDemand" => "on-demand",
+            var text => text.ToLowerInvariant(),
+        };
+
+    [GeneratedRegex(@"^1\.[0-9]{1,2}$")]
+    private static partial Regex KubernetesVersion();
+}

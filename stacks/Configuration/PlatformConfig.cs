@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+
+namespace MlPlatform.Stacks.Configuration;
+
+/// <summary>
+/// The whole, validated configuration of one stack. Built only by <see cref="ConfigReader"/>, so every value in it
+/// has passed validation; components never see configuration, only the typed arguments the stack derives from it.
+/// </summary>
+public sealed record PlatformConfig
+{
+    /// <summary>Where the platform runs (<c>mlplatform:cloud</c>).</summary>
+    public required CloudKind Cloud { get; init; }
+
+    /// <summary>The kind of environment (<c>mlplatform:environment</c>).</summary>
+    public required DeploymentEnvironment Environment { get; init; }
+
+    /// <summary>The cloud region (<c>mlplatform:region</c>); null for an existing cluster.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>The pinned Kubernetes minor version, e.g. <c>1.34</c> (<c>mlplatform:kubernetesVersion</c>).</summary>
+    public required string KubernetesVersion { get; init; }
+
+    /// <summary>The on-demand pool that runs the platform controllers (<c>mlplatform:systemNodePool</c>).</summary>
+    public required SystemNodePoolConfig SystemNodePool { get; init; }
+
+    /// <summary>Autoscaled workload capacity (<c>mlplatform:nodePools</c>).</summary>
+    public required ImmutableArray<NodePoolConfig> NodePools { get; init; }
+
+    /// <summary>Every namespace the platform creates: the platform set for the enabled add-ons, then the teams.</summary>
+    public required ImmutableArray<NamespaceConfig> Namespaces { get; init; }
+
+    /// <summary>Which platform add-ons are installed (<c>mlplatform:addons</c>).</summary>
+    public required AddonsConfig Addons { get; init; }
+
+    /// <summary>Address ranges the network policies need (<c>mlplatform:network</c>).</summary>
+    public required NetworkConfig Network { get; init; }
+
+    /// <summary>Settings of the <c>existing</c> target; null on the clouds.</summary>
+    public ExistingClusterConfig? Existing { get; init; }
+
+    /// <summary>True for production: high availability and the strict defaults.</summary>
+    public bool IsProduction => Environment == DeploymentEnvironment.Production;
+
+    /// <summary>The namespace of the given name, or null when the platform does not create it.</summary>
+    public NamespaceConfig? FindNamespace(string name) => Namespaces.FirstOrDefault(n => n.Name == name);
+}

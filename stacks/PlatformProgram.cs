@@ -1,0 +1,28 @@
+using MlPlatform.Stacks.Configuration;
+using MlPlatform.Stacks.Existing;
+using Pulumi;
+
+namespace MlPlatform.Stacks;
+
+/// <summary>
+/// The Pulumi program: reads and validates the stack configuration, then deploys the stack of its cloud.
+/// Used as is by the Pulumi CLI (<c>pulumi up</c>) and by the offline plan (the mock engine).
+/// </summary>
+public static class PlatformProgram
+{
+    /// <summary>Runs the program inside a Pulumi deployment and returns the stack outputs.</summary>
+    /// <exception cref="ConfigValidationException">Before any resource is registered, when the configuration is invalid.</exception>
+    public static IDictionary<string, object?> Run()
+    {
+        var pulumiConfig = new Config(ConfigReader.Namespace);
+        var kubeconfig = pulumiConfig.GetSecret("kubeconfig");
+        var config = ConfigReader.Read(pulumiConfig.Get, hasKubeconfigSecret: kubeconfig is not null);
+
+        return config.Cloud switch
+        {
+            CloudKind.Existing => ExistingClusterStack.Deploy(config, kubeconfig),
+            _ => throw new ConfigValidationException(
+                [new ConfigProblem(ConfigReader.Key("cloud"), $"the '{ConfigReader.Lower(config.Cloud)}' stack is not available in this version; use 'existing'")]),
+        };
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
+
+namespace MlPlatform.Stacks.Shared;
+
+/// <summary>
+/// Which namespace roles may talk to which: every namespace denies all traffic by default, and these edges are
+/// the only openings between namespaces (plus DNS and traffic inside a namespace). An edge is rendered twice: as
+/// an egress rule in the source namespaces and an ingress rule in the destination namespaces.
+/// </summary>
+public static class AllowMatrix
+{
+    /// <summary>The edges between roles; a null destination is every namespace.</summary>
+    public static ImmutableArray<AllowEdge> Edges { get; } =
+    [
+        new(NamespaceRole.Ingress, NamespaceRole.Serving, "the ingress gateway routes requests to model servers"),
+        new(NamespaceRole.Serving, NamespaceRole.Data, "model servers load models from the registry"),
+        new(NamespaceRole.Workflows, NamespaceRole.GpuWorkloads, "the workflow engine runs and watches GPU jobs"),
+        new(NamespaceRole.Workflows, NamespaceRole.Data, "pipelines register models and log runs in MLflow"),
+        new(NamespaceRole.GpuWorkloads, NamespaceRole.Data, "team jobs log runs and artifacts to MLflow"),
+        new(NamespaceRole.Monitoring, null, "Prometheus scrapes every namespace"),
+    ];
+
+    /// <summary>The role label value of a role.</summary>
+    public static string RoleLabel(NamespaceRole role) => role switch
+    {
+        NamespaceRole.GpuWorkloads => "gpu-workloads",
+        _ => role.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Every allow rule of one namespace: role edges, then the address-range openings its role needs.</summary>
+    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, NetworkConfig network)
+    {
+        var rules = ImmutableArray.CreateBuilder<NetworkAllowRule>();
+        foreach (var edge in Edges)
+        {
+            if (edge.From == ns.Role)
+            {
+                rules.Add(edge.To is { } to
+                    ? NetworkAllowRule.ForRoles($"to-{RoleLabel(to)}", TrafficDirection.Egress, RoleLabel(to))
+                    : new NetworkAllowRule { Name = "to-all-namespaces", Direction = TrafficDirection.Egress, Namespaces = [ImmutableDictionary<string, string>.Empty] });
+            }
+
+            if (edge.To is null || edge.To == ns.Role)
+            {
+                rules.Add(NetworkAllowRule.ForRoles($"from-{RoleLabel(edge.From)}", TrafficDirection.Ingress, RoleLabel(edge.From)));
+            }
+        }
+
+        rules.Add(Cidrs("https", TrafficDirection.Egress, network.ExternalEgressCidrs, 443));
+        if (!ns.IsTeam)
+        {
+            rules.Add(Cidrs("api-server", TrafficDirection.Egress, network.ApiServerCidrs, 443, 6443));
+        }
+
+        if (!ns.WebhookPorts.IsEmpty)
+        {
+            rules.Add(Cidrs("webhooks", TrafficDirection.Ingress, network.ApiServerCidrs, [.. ns.WebhookPorts]));
+        }
+
+        switch (ns.Role)
+        {
+            case NamespaceRole.Monitoring:
+                rules.Add(Cidrs("node-metrics", TrafficDirection.Egress, network.NodeCidrs, 9100, 10250));
+                break;
+            case NamespaceRole.Data:
+                rules.Add(Cidrs("databases", TrafficDirection.Egress, network.DataStoreCidrs, 5432));
+                break;
+            case NamespaceRole.Ingress:
+                rules.Add(Cidrs("load-balancer", TrafficDirection.Ingress, network.LoadBalancerSourceCidrs, 10080, 10443));
+                break;
+            case NamespaceRole.Delivery:
+                rules.Add(Cidrs("git-ssh", TrafficDirection.Egress, network.ExternalEgressCidrs, 22));
+                break;
+        }
+
+        return rules.ToImmutable();
+    }
+
+    private static NetworkAllowRule Cidrs(string name, TrafficDirection direction, ImmutableArray<string> cidrs, params int[] ports) => new()
+    {
+        Name = name,
+        Direction = direction,
+        Cidrs = cidrs,
+        Ports = [.. ports.Select(p => new NetworkPort(p))],
+    };
+}
+
+/// <summary>One opening between namespace roles.</summary>
+/// <param name="From">Source role.</param>
+/// <param name="To">Destination role; null for every namespace.</param>
+/// <param name="Why">The traffic it carries.</param>
+public sealed record AllowEdge(NamespaceRole From, NamespaceRole? To, string Why);

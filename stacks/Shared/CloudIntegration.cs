@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using Pulumi;
+
+namespace MlPlatform.Stacks.Shared;
+
+/// <summary>
+/// What a cloud stack hands to the shared Kubernetes assembly: the few facts of its storage, database, secret
+/// service and identities that the ML layer is wired to. Everything is optional: the <c>existing</c> target
+/// provides none of it and the add-ons fall back to self-contained setups.
+/// </summary>
+public sealed record CloudIntegration
+{
+    /// <summary>No cloud services: an existing cluster.</summary>
+    public static CloudIntegration None { get; } = new();
+
+    /// <summary>The MLflow artifact store, as a URI (<c>s3://bucket</c>, <c>gs://bucket</c>, <c>wasbs://container@account.blob.core.windows.net</c>).</summary>
+    public Output<string>? ArtifactStoreUri { get; init; }
+
+    /// <summary>The MLflow backend database, when the cloud runs one.</summary>
+    public DatabaseConnection? Database { get; init; }
+
+    /// <summary>The cloud secret service that external-secrets reads, when there is one.</summary>
+    public SecretStoreBackend? SecretStore { get; init; }
+
+    /// <summary>
+    /// Annotations that bind a Kubernetes service account to a cloud identity (IRSA role ARN, GKE or Azure workload
+    /// identity), keyed <c>namespace/serviceAccountName</c>.
+    /// </summary>
+    public ImmutableDictionary<string, InputMap<string>> ServiceAccountAnnotations { get; init; } =
+        ImmutableDictionary<string, InputMap<string>>.Empty;
+
+    /// <summary>True when the GPU node image already ships the NVIDIA driver and container toolkit.</summary>
+    public bool NodeImageHasGpuDriver { get; init; }
+
+    /// <summary>Resources the Kubernetes layer must wait for (e.g. the cluster's node groups and add-ons).</summary>
+    public ImmutableArray<Resource> ClusterReady { get; init; } = [];
+
+    /// <summary>The annotations for one service account, or an empty map.</summary>
+    public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>
+        ServiceAccountAnnotations.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? [];
+}
+
+/// <summary>A PostgreSQL database managed by the cloud.</summary>
+/// <param name="Host">Endpoint host name.</param>
+/// <param name="Port">Port.</param>
+/// <param name="DatabaseName">Database name.</param>
+/// <param name="Username">User name.</param>
+/// <param name="PasswordSecretName">Name of the secret in the cloud secret service that holds the credentials.</param>
+public sealed record DatabaseConnection(
+    Output<string> Host,
+    Output<int> Port,
+    string DatabaseName,
+    string Username,
+    Output<string> PasswordSecretName);
+
+/// <summary>The cloud secret service external-secrets reads from.</summary>
+/// <param name="Kind"><c>aws-secrets-manager</c>, <c>azure-key-vault</c> or <c>gcp-secret-manager</c>.</param>
+/// <param name="Settings">Provider settings (region, vault URL, project), as the ClusterSecretStore provider block expects.</param>
+public sealed record SecretStoreBackend(string Kind, ImmutableDictionary<string, Input<string>> Settings);

@@ -1,0 +1,31 @@
+using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
+using Pulumi;
+using K8s = Pulumi.Kubernetes;
+
+namespace MlPlatform.Stacks.Shared;
+
+/// <summary>
+/// Everything from the Kubernetes provider inward, identical on every cloud: the tenancy layer and the ML layer,
+/// fed with the cloud's <see cref="CloudIntegration"/>.
+/// </summary>
+public static class KubernetesPlatform
+{
+    /// <summary>Deploys the shared layers into the cluster behind <paramref name="provider"/>.</summary>
+    /// <returns>The stack outputs of the shared layers.</returns>
+    public static Dictionary<string, object?> Deploy(PlatformConfig config, K8s.Provider provider, CloudIntegration cloud)
+    {
+        var options = new ComponentResourceOptions { Provider = provider };
+        options.DependsOn.AddRange(cloud.ClusterReady.Select(r => (Input<Resource>)r).ToList());
+
+        var tenancy = new Tenancy("tenancy", TenancyPlan.Build(config, cloud), options);
+
+        return new Dictionary<string, object?>
+        {
+            ["cloud"] = ConfigReader.Lower(config.Cloud),
+            ["environment"] = ConfigReader.Lower(config.Environment),
+            ["namespaces"] = tenancy.Namespaces.Keys.Order(StringComparer.Ordinal).ToList(),
+            ["priorityClasses"] = tenancy.PriorityClasses.Names.ToList(),
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+
+namespace MlPlatform.Tests.Support;
+
+/// <summary>
+/// Checks Helm values against a chart version's real defaults (tests/Fixtures/schemas/charts): every key the
+/// platform sets must exist there, so that a typo or a key renamed upstream fails a test instead of being
+/// silently ignored by Helm.
+/// </summary>
+public static class ChartValues
+{
+    /// <summary>
+    /// The dotted paths of <paramref name="values"/> that the chart does not know. A path is known when each of
+    /// its keys exists in the defaults; below an empty map, a list or a null default anything goes (the chart
+    /// takes user structure there). Keys under a subchart's name are looked up in that subchart's defaults.
+    /// </summary>
+    /// <param name="chart">Chart name, as in the fixtures folder.</param>
+    /// <param name="version">Chart version, as in the fixtures folder.</param>
+    /// <param name="values">The values the platform sets (a JSON object).</param>
+    /// <param name="freeForm">Paths the chart documents but leaves out of its defaults (commented out), each allowed with everything below it.</param>
+    public static IReadOnlyList<string> UnknownKeys(string chart, string version, JsonNode values, params string[] freeForm)
+    {
+        var root = Load(RepositoryPaths.ChartValues(chart, version));
+        var chartDirectory = Path.GetDirectoryName(RepositoryPaths.ChartValues(chart, version))!;
+        var unknown = new List<string>();
+        Walk(root, values, "", unknown, chartDirectory, freeForm);
+        return unknown;
+    }
+
+    private static void Walk(YamlNode? defaults, JsonNode? values, string path, List<string> unknown, string chartDirectory, string[] freeForm)
+    {
+        if (values is not JsonObject map)
+        {
+            return;
+        }
+
+        if (defaults is not YamlMappingNode mapping || mapping.Children.Count == 0)
+        {
+            return; // A free-form map (or a value the chart passes through as given).
+        }
+
+        foreach (var (key, value) in map)
+        {
+            var childPath = path.Length == 0 ? key : $"{path}.{key}";
+            if (freeForm.Any(f => childPath == f || childPath.StartsWith(f + ".", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (mapping.Children.TryGetValue(new YamlScalarNode(key), out var child))
+            {
+                if (child is YamlScalarNode { Value: null or "" or "~" or "null" } || child is YamlSequenceNode)
+                {
+                    continue;
+                }
+
+                Walk(child, value, childPath, unknown, chartDirectory, freeForm);
+                continue;
+            }
+
+            var subchart = Path.Combine(chartDirectory, "charts", key, "values.yaml");
+            if (path.Length == 0 && key == "global")
+            {
+                continue;
+            }
+
+            if (path.Length == 0 && File.Exists(subchart))
+            {
+                Walk(Load(subchart), value, childPath, unknown, Path.GetDirectoryName(subchart)!, [.. freeForm.Where(f => f.StartsWith(key + ".", StringComparison.Ordinal)).Select(f => f[(key.Length + 1)..])]);
+                continue;
+            }
+
+            unknown.Add(childPath);
+        }
+    }
+
+    private static YamlNode Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No chart defaults at {path}: add the chart's values.yaml to the fixtures.", path);
+        }
+
+        using var reader = new StreamReader(path);
+        var stream = new YamlStream();
+        stream.Load(reader);
+        return stream.Documents.Count > 0 ? stream.Documents[0].RootNode : new YamlMappingNode();
+    }
+}
