@@ -45,13 +45,15 @@ public sealed record CloudIntegration
 /// <param name="Port">Port.</param>
 /// <param name="DatabaseName">Database name.</param>
 /// <param name="Username">User name.</param>
-/// <param name="PasswordSecretName">Name of the secret in the cloud secret service that holds the credentials.</param>
+/// <param name="PasswordSecretName">Name of the secret in the cloud secret service that holds the credentials (read by external-secrets).</param>
+/// <param name="Password">The password itself, a Pulumi secret, for stacks that feed the Kubernetes secret directly (no external-secrets).</param>
 public sealed record DatabaseConnection(
     Output<string> Host,
     Output<int> Port,
     string DatabaseName,
     string Username,
-    Output<string> PasswordSecretName);
+    Output<string> PasswordSecretName,
+    Output<string> Password);
 
 /// <summary>The cloud secret service external-secrets reads from.</summary>
 /// <param name="Kind"><c>aws-secrets-manager</c>, <c>azure-key-vault</c> or <c>gcp-secret-manager</c>.</param>
