@@ -1,0 +1,67 @@
+using System.Text.Json;
+using MlPlatform.Infra;
+using MlPlatform.Tests.Support;
+using Xunit;
+
+namespace MlPlatform.Tests.Plan;
+
+public sealed class PlanCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mlplatform-plan-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await PlanCommand.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Plans_a_stack_and_writes_the_json_document()
+    {
+        var json = Path.Combine(_directory, "plan.json");
+
+        var (code, output, _) = await RunAsync("--stack", "local", "--dir", RepositoryPaths.Root, "--json", json);
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("Plan of stack 'local' (project mlplatform, cloud existing)", output, StringComparison.Ordinal);
+        Assert.Contains("└─ tenancy (mlplatform:kubernetes:Tenancy)", output, StringComparison.Ordinal);
+        Assert.Contains("Namespaces (Pod Security level", output, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = document.RootElement;
+        Assert.Equal(["project", "stack", "cloud", "resources", "outputs"], root.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal("local", root.GetProperty("stack").GetString());
+        var first = root.GetProperty("resources")[0];
+        Assert.Equal(["urn", "type", "name", "custom", "parent", "provider", "inputs"], first.EnumerateObject().Select(p => p.Name).ToArray());
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_exits_1_with_every_problem()
+    {
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.yaml"), "name: mlplatform\nruntime: dotnet\n");
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.bad.yaml"), "config:\n  mlplatform:cloud: openstack\n  mlplatform:teams:\n    - name: Bad_Team\n");
+
+        var (code, output, error) = await RunAsync("--stack", "bad", "--dir", _directory);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains("mlplatform:cloud: 'openstack' is not one of", error, StringComparison.Ordinal);
+        Assert.Contains("mlplatform:environment: required", error, StringComparison.Ordinal);
+        Assert.Contains("mlplatform:teams[0].name", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--stack", "nope")]
+    [InlineData("--json", "x.json")]
+    [InlineData("--stack", "local", "--verbose")]
+    public async Task Bad_usage_exits_2(params string[] args)
+    {
+        var (code, _, error) = await RunAsync([.. args, "--dir", RepositoryPaths.Root]);
+
+        Assert.Equal(2, code);
+        Assert.NotEmpty(error);
+    }
+}
