@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlPlatform.Components.Kubernetes;
+using MlPlatform.Infra.Plan;
+using MlPlatform.Policies;
+using MlPlatform.Tests.Support;
+using Xunit;
+
+namespace MlPlatform.Tests.Stacks;
+
+/// <summary>Invariants every stack of the repository keeps, whatever its cloud.</summary>
+public class StackScenarioTests
+{
+    public static TheoryData<string> Stacks => new() { "local", "staging", "production" };
+
+    private static IEnumerable<PlannedResource> Namespaced(PlanResult plan, string type, string ns) =>
+        plan.OfType(type).Where(r => r.Inputs["metadata"]?["namespace"]?.ToString() == ns);
+
+    private static string Name(PlannedResource resource) => resource.Inputs["metadata"]!["name"]!.ToString();
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Every_namespace_is_guarded(string stack)
+    {
+        var plan = await Scenario.StackFileAsync(stack);
+
+        var namespaces = plan.OfType("kubernetes:core/v1:Namespace").ToList();
+        Assert.NotEmpty(namespaces);
+        foreach (var ns in namespaces)
+        {
+            var name = Name(ns);
+            var labels = ns.Inputs["metadata"]!["labels"]!.AsObject();
+            foreach (var mode in new[] { "enforce", "warn", "audit" })
+            {
+                Assert.True(labels.ContainsKey($"pod-security.kubernetes.io/{mode}"), $"{name} lacks the Pod Security {mode} label");
+            }
+
+            Assert.Single(Namespaced(plan, "kubernetes:core/v1:ResourceQuota", name));
+            Assert.Single(Namespaced(plan, "kubernetes:core/v1:LimitRange", name));
+            var policies = Namespaced(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).ToDictionary(Name);
+            var deny = policies["default-deny"].Inputs["spec"]!;
+            Assert.Equal("[\"Ingress\",\"Egress\"]", deny["policyTypes"]!.ToJsonString());
+            Assert.Empty(deny["podSelector"]!.AsObject());
+            Assert.True(policies.ContainsKey("allow-dns"), $"{name} lacks DNS egress");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Only_reviewed_namespaces_are_privileged(string stack)
+    {
+        var plan = await Scenario.StackFileAsync(stack);
+
+        var privileged = plan.OfType("kubernetes:core/v1:Namespace")
+            .Where(n => n.Inputs["metadata"]!["labels"]!["pod-security.kubernetes.io/enforce"]!.ToString() == "privileged")
+            .Select(Name);
+        Assert.All(privileged, ns => Assert.True(PodSecurityExceptions.IsAllowed(ns, out _), $"{ns} is privileged without a reviewed exception"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task The_priority_ladder_is_exact(string stack)
+    {
+        var plan = await Scenario.StackFileAsync(stack);
+
+        var classes = plan.OfType("kubernetes:scheduling.k8s.io/v1:PriorityClass")
+            .ToDictionary(Name, p => (Value: p.Inputs["value"]!.GetValue<long>(), Default: p.Inputs["globalDefault"]!.GetValue<bool>()));
+        Assert.Equal(PriorityTier.Ladder.ToDictionary(t => t.Name, t => ((long)t.Value, t.GlobalDefault)), classes);
+        Assert.Equal("medium-priority-batch", Assert.Single(classes, c => c.Value.Default).Key);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Kubernetes_objects_use_the_stack_provider_and_live_in_components(string stack)
+    {
+        var plan = await Scenario.StackFileAsync(stack);
+        var stackUrn = plan.Resources[0].Urn;
+
+        var kubernetesProviders = plan.OfType("pulumi:providers:kubernetes").Select(p => p.Urn).ToList();
+        Assert.Single(kubernetesProviders);
+        Assert.All(plan.Resources.Where(r => r.Custom && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal)), r =>
+            Assert.StartsWith(kubernetesProviders[0] + "::", r.Provider, StringComparison.Ordinal));
+        Assert.All(plan.Resources.Where(r => r.Custom && r.Parent == stackUrn), r =>
+            Assert.StartsWith("pulumi:providers:", r.Type, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Urns_are_unique_and_stable(string stack)
+    {
+        var first = await Scenario.StackFileAsync(stack);
+        var second = await Scenario.StackFileAsync(stack);
+
+        var urns = first.Resources.Select(r => r.Urn).ToList();
+        Assert.Equal(urns.Count, urns.Distinct().Count());
+        Assert.Equal(urns, second.Resources.Select(r => r.Urn));
+        Assert.All(urns, urn => Assert.StartsWith($"urn:pulumi:{stack}::mlplatform::", urn, StringComparison.Ordinal));
+        Assert.Contains($"urn:pulumi:{stack}::mlplatform::pulumi:pulumi:Stack$mlplatform:kubernetes:Tenancy::tenancy", urns);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Plan_json_lists_every_registration_with_its_inputs(string stack)
+    {
+        var mocks = new PlanMocks(stack == "local" ? "us-east-1" : StackRegion(stack));
+        var plan = await Scenario.StackFileAsync(stack, mocks);
+
+        var document = JsonNode.Parse(plan.ToJson())!;
+        var resources = document["resources"]!.AsArray();
+        Assert.Equal(mocks.Registrations.Count + 1, resources.Count);
+        Assert.Equal(stack, document["stack"]!.GetValue<string>());
+        Assert.Equal(plan.Cloud, document["outputs"]!["cloud"]!.GetValue<string>());
+        var quota = resources.First(r => r!["type"]!.GetValue<string>() == "kubernetes:core/v1:ResourceQuota")!;
+        Assert.NotNull(quota["inputs"]!["spec"]!["hard"]!["requests.nvidia.com/gpu"]);
+        Assert.All(resources.Skip(1), r => Assert.NotNull(r!["parent"]));
+    }
+
+    [Fact]
+    public async Task Team_namespaces_get_an_inference_account_without_an_api_token()
+    {
+        var plan = await Scenario.StackFileAsync("staging");
+
+        var accounts = plan.OfType("kubernetes:core/v1:ServiceAccount")
+            .Where(a => Name(a) == Tenancy.InferenceServiceAccountName)
+            .ToDictionary(a => a.Inputs["metadata"]!["namespace"]!.ToString());
+        Assert.Contains("serving", accounts.Keys);
+        Assert.Contains("team-research", accounts.Keys);
+        Assert.All(accounts.Values, a => Assert.False(a.Inputs["automountServiceAccountToken"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public async Task Team_quota_overrides_reach_the_cluster()
+    {
+        var plan = await Scenario.StackFileAsync("staging");
+
+        var hard = Namespaced(plan, "kubernetes:core/v1:ResourceQuota", "team-research").Single().Inputs["spec"]!["hard"]!;
+        Assert.Equal("4", hard["requests.nvidia.com/gpu"]!.ToString());
+        var defaults = Namespaced(plan, "kubernetes:core/v1:ResourceQuota", "team-recsys").Single().Inputs["spec"]!["hard"]!;
+        Assert.Equal("{\"limits.cpu\":\"200\",\"limits.memory\":\"400Gi\",\"pods\":\"100\",\"requests.cpu\":\"100\",\"requests.memory\":\"200Gi\",\"requests.nvidia.com/gpu\":\"16\",\"requests.storage\":\"1Ti\"}",
+            defaults.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Kubeconfig_secret_is_shown_as_a_placeholder_in_the_plan()
+    {
+        var config = Scenario.Existing("development");
+        config["kubeconfig"] = StackConfigFile.SecretPlaceholder;
+        var plan = await PlanRunner.RunAsync(
+            Scenario.Project, "secret", Scenario.ToPulumiConfig(config), JsonSerializer.Serialize(new[] { "mlplatform:kubeconfig" }), new PlanMocks());
+
+        var provider = Assert.Single(plan.OfType("pulumi:providers:kubernetes"));
+        Assert.Equal(StackConfigFile.SecretPlaceholder, provider.Inputs["kubeconfig"]!.ToString());
+    }
+
+    private static string StackRegion(string stack) =>
+        StackConfigFile.Load(RepositoryPaths.Root, stack).Values.GetValueOrDefault("mlplatform:region") ?? "us-east-1";
+}
