@@ -34,7 +34,7 @@ public static class PlanReport
     {
         var children = plan.ChildrenOf(urn).ToList();
         var components = children.Where(c => !c.Custom).ToList();
-        var custom = children.Where(c => c.Custom).GroupBy(c => ShortType(c.Type)).Select(g => g.Count() == 1 ? g.Key : $"{g.Count()} {g.Key}").ToList();
+        var custom = children.Where(c => c.Custom).GroupBy(Describe).Select(g => g.Count() == 1 ? g.Key : $"{g.Count()} {g.Key}").ToList();
         if (custom.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"{indent}{(components.Count > 0 ? "├─ " : "└─ ")}{string.Join(", ", custom)}");
@@ -117,6 +117,9 @@ public static class PlanReport
         return node?.ToString();
     }
 
-    /// <summary><c>kubernetes:core/v1:Namespace</c> → <c>Namespace</c>.</summary>
-    private static string ShortType(string type) => type[(type.LastIndexOf(':') + 1)..];
+    /// <summary><c>kubernetes:core/v1:Namespace</c> → <c>Namespace</c>; a provider by its name.</summary>
+    private static string Describe(PlannedResource resource) =>
+        resource.Type.StartsWith("pulumi:providers:", StringComparison.Ordinal)
+            ? $"{resource.Type["pulumi:providers:".Length..]} provider '{resource.Name}'"
+            : resource.Type[(resource.Type.LastIndexOf(':') + 1)..];
 }
