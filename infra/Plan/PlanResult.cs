@@ -12,7 +12,11 @@ namespace MlPlatform.Infra.Plan;
 /// <param name="Parent">The parent's URN; null for the stack.</param>
 /// <param name="Provider">The explicit provider reference (<c>URN::ID</c>), or null.</param>
 /// <param name="Inputs">The inputs exactly as the engine received them, as JSON.</param>
-public sealed record PlannedResource(string Urn, string Type, string Name, bool Custom, string? Parent, string? Provider, JsonObject Inputs);
+/// <param name="Protected">True when the resource was registered with <c>Protect = true</c> (not part of the JSON document).</param>
+/// <param name="DependsOn">URNs of the explicit <c>DependsOn</c> resources (not part of the JSON document).</param>
+public sealed record PlannedResource(
+    string Urn, string Type, string Name, bool Custom, string? Parent, string? Provider, JsonObject Inputs,
+    bool Protected = false, ImmutableArray<string> DependsOn = default);
 
 /// <summary>The offline plan of a stack: every resource the program registers, and the stack outputs.</summary>
 /// <param name="Project">Project name.</param>
@@ -53,6 +57,9 @@ public sealed record PlanResult(string Project, string Stack, string Cloud, Immu
 
     /// <summary>The resources of one type token.</summary>
     public IEnumerable<PlannedResource> OfType(string type) => Resources.Where(r => r.Type == type);
+
+    /// <summary>The single resource of a type and logical name.</summary>
+    public PlannedResource Get(string type, string name) => Resources.Single(r => r.Type == type && r.Name == name);
 
     /// <summary>The children of a resource.</summary>
     public IEnumerable<PlannedResource> ChildrenOf(string urn) => Resources.Where(r => r.Parent == urn);

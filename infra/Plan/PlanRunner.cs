@@ -83,7 +83,9 @@ public static class PlanRunner
                 resource is CustomResource,
                 urns.GetValueOrDefault(parent, urns[stackResource]),
                 string.IsNullOrEmpty(args?.Provider) ? null : args.Provider,
-                args is null ? [] : (JsonObject)ToJson(args.Inputs, urns)!));
+                args is null ? [] : (JsonObject)ToJson(args.Inputs, urns)!,
+                recorder.IsProtected(resource),
+                await recorder.DependenciesOfAsync(resource, urns).ConfigureAwait(false)));
         }
 
         var outputs = new JsonObject();
@@ -168,10 +170,15 @@ public static class PlanRunner
         return (T)task.GetType().GetProperty("Result")!.GetValue(task)!;
     }
 
-    /// <summary>Records each resource's parent as registrations pass through the stack's transformation.</summary>
+    /// <summary>
+    /// Records each resource's parent and protection as registrations pass through the stack's transformation
+    /// (the mock engine does not hand resource options to the mocks).
+    /// </summary>
     internal sealed class ParentRecorder
     {
         private readonly ConcurrentDictionary<Resource, Resource> _parents = new(ReferenceEqualityComparer.Instance);
+        private readonly ConcurrentDictionary<Resource, bool> _protected = new(ReferenceEqualityComparer.Instance);
+        private readonly ConcurrentDictionary<Resource, InputList<Resource>> _dependsOn = new(ReferenceEqualityComparer.Instance);
 
         public ResourceTransformationResult? Record(ResourceTransformationArgs args)
         {
@@ -180,10 +187,31 @@ public static class PlanRunner
                 _parents[args.Resource] = parent;
             }
 
+            if (args.Options.Protect == true)
+            {
+                _protected[args.Resource] = true;
+            }
+
+            _dependsOn[args.Resource] = args.Options.DependsOn;
+
             return null;
         }
 
         public Resource? ParentOf(Resource resource) => _parents.GetValueOrDefault(resource);
+
+        public bool IsProtected(Resource resource) => _protected.ContainsKey(resource);
+
+        public async Task<ImmutableArray<string>> DependenciesOfAsync(Resource resource, IReadOnlyDictionary<Resource, string> urns)
+        {
+            if (!_dependsOn.TryGetValue(resource, out var dependsOn))
+            {
+                return [];
+            }
+
+            Output<ImmutableArray<Resource>> resolved = dependsOn;
+            var resources = await OutputUtilities.GetValueAsync(resolved).ConfigureAwait(false);
+            return [.. resources.Select(r => urns.GetValueOrDefault(r, r.GetResourceName()))];
+        }
     }
 }
 

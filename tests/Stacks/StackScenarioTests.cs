@@ -116,6 +116,19 @@ public class StackScenarioTests
     }
 
     [Fact]
+    public async Task Namespace_guard_rails_wait_for_their_namespace()
+    {
+        var plan = await Scenario.StackFileAsync("local");
+
+        var ns = plan.Get("kubernetes:core/v1:Namespace", "serving");
+        Assert.Equal([ns.Urn], plan.Get("kubernetes:core/v1:ResourceQuota", "serving-quota").DependsOn.ToArray());
+        Assert.Equal([ns.Urn], plan.Get("kubernetes:core/v1:LimitRange", "serving-limits").DependsOn.ToArray());
+        Assert.Equal([ns.Urn], plan.Get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "serving-default-deny").DependsOn.ToArray());
+        Assert.Empty(ns.DependsOn);
+        Assert.DoesNotContain(plan.Resources, r => r.Protected);
+    }
+
+    [Fact]
     public async Task Team_namespaces_get_an_inference_account_without_an_api_token()
     {
         var plan = await Scenario.StackFileAsync("staging");
