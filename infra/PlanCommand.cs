@@ -1,12 +1,13 @@
 using MlPlatform.Infra.Plan;
+using MlPlatform.Policies;
 using Pulumi;
 
 namespace MlPlatform.Infra;
 
 /// <summary>
 /// <c>plan --stack NAME [--json FILE] [--dir PROJECT_DIR]</c>: the offline plan of a stack. Prints the component
-/// tree and a summary, optionally writes the plan as JSON. Exits 1 on invalid configuration or program failure,
-/// 2 on bad usage.
+/// tree and a summary, optionally writes the plan as JSON, then runs the policy gate (<see cref="PlanRules"/>).
+/// Exits 1 on invalid configuration, program failure or a broken policy, 2 on bad usage.
 /// </summary>
 public static class PlanCommand
 {
@@ -64,6 +65,19 @@ public static class PlanCommand
         {
             await File.WriteAllTextAsync(json, plan.ToJson()).ConfigureAwait(false);
             await output.WriteLineAsync($"plan written to {json}").ConfigureAwait(false);
+        }
+
+        var violations = PlanRules.Check(plan.ToPolicyItems());
+        await output.WriteLineAsync($"Policy gate: {PlanRules.All.Length} rules, {violations.Count} violations").ConfigureAwait(false);
+        if (violations.Count > 0)
+        {
+            await error.WriteLineAsync($"plan of stack '{stack}' breaks the platform's policies:").ConfigureAwait(false);
+            foreach (var violation in violations)
+            {
+                await error.WriteLineAsync($"  - {violation}").ConfigureAwait(false);
+            }
+
+            return 1;
         }
 
         return 0;

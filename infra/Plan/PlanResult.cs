@@ -58,6 +58,10 @@ public sealed record PlanResult(string Project, string Stack, string Cloud, Immu
     /// <summary>The resources of one type token.</summary>
     public IEnumerable<PlannedResource> OfType(string type) => Resources.Where(r => r.Type == type);
 
+    /// <summary>The resources as the policy rules see them (the stack itself left out).</summary>
+    public IReadOnlyList<MlPlatform.Policies.PlanItem> ToPolicyItems() =>
+        [.. Resources.Skip(1).Select(r => new MlPlatform.Policies.PlanItem(r.Type, r.Name, r.Inputs, r.Protected))];
+
     /// <summary>The single resource of a type and logical name.</summary>
     public PlannedResource Get(string type, string name) => Resources.Single(r => r.Type == type && r.Name == name);
 

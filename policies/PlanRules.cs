@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+
+namespace MlPlatform.Policies;
+
+/// <summary>
+/// The platform's invariants as pure functions over a whole plan. The offline plan runs them as a gate (a plan
+/// that breaks one fails), and the scenario tests run them on every stack, so a stack edited by hand cannot
+/// silently drop a guard rail.
+/// </summary>
+public static class PlanRules
+{
+    /// <summary>Types whose loss loses data: they must be registered with <c>Protect = true</c>.</summary>
+    public static ImmutableHashSet<string> StatefulTypes { get; } =
+    [
+        "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster",
+        "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:ecr/repository:Repository",
+        "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:dbforpostgresql:FlexibleServer",
+        "azure-native:containerregistry:Registry", "gcp:storage/bucket:Bucket", "gcp:sql/databaseInstance:DatabaseInstance",
+        "gcp:kms/cryptoKey:CryptoKey", "gcp:artifactregistry/repository:Repository",
+    ];
+
+    /// <summary>Every rule, by name.</summary>
+    public static ImmutableArray<(string Name, Func<IReadOnlyList<PlanItem>, IEnumerable<PolicyViolation>> Check)> All { get; } =
+    [
+        ("namespace-guard-rails", NamespacesAreGuarded),
+        ("pod-security", PodSecurityIsDeclared),
+        ("stateful-protected", StatefulResourcesAreProtected),
+        ("gpu-pools-tainted", GpuNodePoolsAreTainted),
+        ("charts-pinned", ChartsArePinned),
+    ];
+
+    /// <summary>Runs every rule.</summary>
+    public static IReadOnlyList<PolicyViolation> Check(IReadOnlyList<PlanItem> plan) =>
+        [.. All.SelectMany(rule => rule.Check(plan))];
+
+    /// <summary>Every namespace has a ResourceQuota, a LimitRange and a default-deny NetworkPolicy for ingress and egress.</summary>
+    public static IEnumerable<PolicyViolation> NamespacesAreGuarded(IReadOnlyList<PlanItem> plan)
+    {
+        foreach (var ns in plan.Where(r => r.Type == "kubernetes:core/v1:Namespace"))
+        {
+            var name = ns.ObjectName;
+            if (!plan.Any(r => r.Type == "kubernetes:core/v1:ResourceQuota" && r.Namespace == name))
+            {
+                yield return Violation("namespace-guard-rails", ns, "has no ResourceQuota");
+            }
+
+            if (!plan.Any(r => r.Type == "kubernetes:core/v1:LimitRange" && r.Namespace == name))
+            {
+                yield return Violation("namespace-guard-rails", ns, "has no LimitRange");
+            }
+
+            if (!plan.Any(r => r.Type == "kubernetes:networking.k8s.io/v1:NetworkPolicy" && r.Namespace == name && IsDefaultDeny(r.Inputs)))
+            {
+                yield return Violation("namespace-guard-rails", ns, "has no default-deny NetworkPolicy for ingress and egress");
+            }
+        }
+    }
+
+    /// <summary>Every namespace enforces a Pod Security level, and only the reviewed exceptions are privileged.</summary>
+    public static IEnumerable<PolicyViolation> PodSecurityIsDeclared(IReadOnlyList<PlanItem> plan)
+    {
+        foreach (var ns in plan.Where(r => r.Type == "kubernetes:core/v1:Namespace"))
+        {
+            var level = ns.Inputs["metadata"]?["labels"]?["pod-security.kubernetes.io/enforce"]?.ToString();
+            if (level is null)
+            {
+                yield return Violation("pod-security", ns, "has no pod-security.kubernetes.io/enforce label");
+            }
+            else if (level == "privileged" && !PodSecurityExceptions.IsAllowed(ns.ObjectName, out _))
+            {
+                yield return Violation("pod-security", ns, "is privileged without an entry in PodSecurityExceptions");
+            }
+        }
+    }
+
+    /// <summary>Buckets, databases, keys, secrets and registries are protected from accidental deletion.</summary>
+    public static IEnumerable<PolicyViolation> StatefulResourcesAreProtected(IReadOnlyList<PlanItem> plan) =>
+        plan.Where(r => StatefulTypes.Contains(r.Type) && !r.Protected)
+            .Select(r => Violation("stateful-protected", r, "holds data but is not protected (Protect = true)"));
+
+    /// <summary>Karpenter NodePools that provision GPUs carry the <c>nvidia.com/gpu</c> NoSchedule taint.</summary>
+    public static IEnumerable<PolicyViolation> GpuNodePoolsAreTainted(IReadOnlyList<PlanItem> plan)
+    {
+        foreach (var pool in plan.Where(r => r.Type == "kubernetes:karpenter.sh/v1:NodePool"))
+        {
+            var spec = pool.Inputs["spec"];
+            if (spec?["limits"]?["nvidia.com/gpu"] is null)
+            {
+                continue;
+            }
+
+            var taints = spec["template"]?["spec"]?["taints"] as JsonArray ?? [];
+            if (!taints.Any(t => t?["key"]?.ToString() == "nvidia.com/gpu" && t["effect"]?.ToString() == "NoSchedule"))
+            {
+                yield return Violation("gpu-pools-tainted", pool, "provisions GPUs but lacks the nvidia.com/gpu:NoSchedule taint");
+            }
+        }
+    }
+
+    /// <summary>Every Helm release names an exact chart version.</summary>
+    public static IEnumerable<PolicyViolation> ChartsArePinned(IReadOnlyList<PlanItem> plan) =>
+        plan.Where(r => r.Type == "kubernetes:helm.sh/v3:Release")
+            .Where(r => r.Inputs["version"]?.ToString() is not { Length: > 0 } version
+                || version.IndexOfAny(['*', '^', '~', '>', '<', ' ', 'x']) >= 0)
+            .Select(r => Violation("charts-pinned", r, $"chart version '{r.Inputs["version"]}' is not an exact version"));
+
+    private static bool IsDefaultDeny(JsonObject inputs)
+    {
+        var spec = inputs["spec"];
+        var types = (spec?["policyTypes"] as JsonArray)?.Select(t => t?.ToString()).ToHashSet() ?? [];
+        return spec?["podSelector"] is JsonObject { Count: 0 }
+            && types.Contains("Ingress") && types.Contains("Egress")
+            && spec["ingress"] is null && spec["egress"] is null;
+    }
+
+    private static PolicyViolation Violation(string rule, PlanItem resource, string message) =>
+        new(rule, $"{resource.Type} {resource.Name}", message);
+}

@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using MlPlatform.Policies;
+using MlPlatform.Tests.Support;
+using Xunit;
+
+namespace MlPlatform.Tests.Policies;
+
+public class PlanRulesTests
+{
+    private static PlanItem Item(string type, string name, string json, bool isProtected = false) =>
+        new(type, name, JsonNode.Parse(json)!.AsObject(), isProtected);
+
+    private static PlanItem Namespace(string name, string level = "restricted") => new(
+        "kubernetes:core/v1:Namespace", name,
+        new JsonObject { ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["pod-security.kubernetes.io/enforce"] = level } } },
+        false);
+
+    private static IEnumerable<PlanItem> Guards(string ns) =>
+    [
+        Item("kubernetes:core/v1:ResourceQuota", $"{ns}-quota", $$$"""{"metadata":{"name":"q","namespace":"{{{ns}}}"}}"""),
+        Item("kubernetes:core/v1:LimitRange", $"{ns}-limits", $$$"""{"metadata":{"name":"l","namespace":"{{{ns}}}"}}"""),
+        Item("kubernetes:networking.k8s.io/v1:NetworkPolicy", $"{ns}-deny",
+            $$$"""{"metadata":{"name":"default-deny","namespace":"{{{ns}}}"},"spec":{"podSelector":{},"policyTypes":["Ingress","Egress"]}}"""),
+    ];
+
+    [Fact]
+    public void A_guarded_namespace_passes()
+    {
+        Assert.Empty(PlanRules.Check([Namespace("serving"), .. Guards("serving")]));
+    }
+
+    [Fact]
+    public void Missing_guard_rails_are_each_reported()
+    {
+        var violations = PlanRules.NamespacesAreGuarded([Namespace("serving")]).Select(v => v.Message).ToArray();
+
+        Assert.Equal(["has no ResourceQuota", "has no LimitRange", "has no default-deny NetworkPolicy for ingress and egress"], violations);
+    }
+
+    [Fact]
+    public void A_deny_policy_with_allow_rules_is_not_a_default_deny()
+    {
+        var plan = new List<PlanItem> { Namespace("serving") };
+        plan.AddRange(Guards("serving").Take(2));
+        plan.Add(Item("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow", """{"metadata":{"namespace":"serving"},"spec":{"podSelector":{},"policyTypes":["Ingress","Egress"],"ingress":[{}]}}"""));
+
+        Assert.Single(PlanRules.NamespacesAreGuarded(plan));
+    }
+
+    [Fact]
+    public void Privileged_namespaces_need_a_reviewed_exception()
+    {
+        var violations = PlanRules.PodSecurityIsDeclared([Namespace("gpu-operator", "privileged"), Namespace("mlflow", "privileged"), Item("kubernetes:core/v1:Namespace", "bare", """{"metadata":{"name":"bare"}}""")]);
+
+        Assert.Equal(["kubernetes:core/v1:Namespace mlflow", "kubernetes:core/v1:Namespace bare"], violations.Select(v => v.Resource).ToArray());
+    }
+
+    [Fact]
+    public void Stateful_resources_must_be_protected()
+    {
+        var violations = PlanRules.StatefulResourcesAreProtected(
+        [
+            Item("aws:rds/instance:Instance", "mlflow-db", "{}", isProtected: true),
+            Item("aws:s3/bucket:Bucket", "artifacts", "{}"),
+            Item("aws:ec2/vpc:Vpc", "vpc", "{}"),
+        ]);
+
+        Assert.Equal("aws:s3/bucket:Bucket artifacts", Assert.Single(violations).Resource);
+    }
+
+    [Fact]
+    public void Gpu_node_pools_must_be_tainted()
+    {
+        const string Tainted = """{"spec":{"limits":{"cpu":"100","nvidia.com/gpu":"8"},"template":{"spec":{"taints":[{"key":"nvidia.com/gpu","effect":"NoSchedule"}]}}}}""";
+        const string Untainted = """{"spec":{"limits":{"nvidia.com/gpu":"8"},"template":{"spec":{}}}}""";
+        const string Cpu = """{"spec":{"limits":{"cpu":"100"},"template":{"spec":{}}}}""";
+
+        var violations = PlanRules.GpuNodePoolsAreTainted(
+        [
+            Item("kubernetes:karpenter.sh/v1:NodePool", "gpu-a", Tainted),
+            Item("kubernetes:karpenter.sh/v1:NodePool", "gpu-b", Untainted),
+            Item("kubernetes:karpenter.sh/v1:NodePool", "cpu", Cpu),
+        ]);
+
+        Assert.Equal("kubernetes:karpenter.sh/v1:NodePool gpu-b", Assert.Single(violations).Resource);
+    }
+
+    [Theory]
+    [InlineData("1.11.5", true)]
+    [InlineData("v26.7.0", true)]
+    [InlineData("", false)]
+    [InlineData("^1.11", false)]
+    [InlineData(">=1.0.0", false)]
+    [InlineData("1.x", false)]
+    public void Chart_versions_are_exact(string version, bool pinned)
+    {
+        var violations = PlanRules.ChartsArePinned([Item("kubernetes:helm.sh/v3:Release", "r", $$$"""{"chart":"c","version":"{{{version}}}"}""")]);
+
+        Assert.Equal(pinned, !violations.Any());
+    }
+
+    [Theory]
+    [InlineData("local")]
+    [InlineData("staging")]
+    [InlineData("production")]
+    public async Task Every_stack_of_the_repository_passes_the_gate(string stack)
+    {
+        var plan = await Scenario.StackFileAsync(stack);
+
+        Assert.Empty(PlanRules.Check(plan.ToPolicyItems()));
+    }
+}
