@@ -198,7 +198,12 @@ public static class AwsStack
                         NodeClasses = nodeClasses,
                         NodePools = nodePools,
                         Labels = TenancyPlan.CommonLabels(config),
-                    }, new ComponentResourceOptions { Provider = kubernetes });
+                    }, new ComponentResourceOptions
+                    {
+                        Provider = kubernetes,
+                        // The controller runs on the system nodes; the nodes it launches join through their access entry.
+                        DependsOn = [.. cluster.Ready, karpenterAws.NodeAccessEntry],
+                    });
                 },
             ],
         };
