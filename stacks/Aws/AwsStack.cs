@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.RegularExpressions;
 using MlPlatform.Components.Aws;
 using MlPlatform.Components.Kubernetes;
 using MlPlatform.Stacks.Configuration;
@@ -14,7 +15,7 @@ namespace MlPlatform.Stacks.Aws;
 /// storage (S3 artifacts, RDS PostgreSQL, credentials in Secrets Manager) with IRSA identities; then the shared
 /// Kubernetes layers on top, through a provider built from the cluster.
 /// </summary>
-public static class AwsStack
+public static partial class AwsStack
 {
     /// <summary>The MLflow database and user name.</summary>
     public const string MlflowDatabase = "mlflow";
@@ -31,13 +32,38 @@ public static class AwsStack
     /// <summary>The EKS cluster name of a stack.</summary>
     public static string ClusterName(string project, string stack) => $"{project}-{stack}";
 
-    /// <summary>Deploys the platform on AWS.</summary>
+    /// <summary>Deploys the platform on AWS: the cloud resources, then the shared Kubernetes layers.</summary>
     /// <param name="config">The validated configuration (cloud <c>aws</c>).</param>
+    /// <exception cref="ConfigValidationException">When the stack name cannot name the cluster's resources.</exception>
     public static Dictionary<string, object?> Deploy(PlatformConfig config)
+    {
+        var clusterName = ClusterName(Deployment.Instance.ProjectName, Deployment.Instance.StackName);
+        if (!ValidClusterName().IsMatch(clusterName))
+        {
+            throw new ConfigValidationException([new ConfigProblem("stack name",
+                $"the cluster is named '<project>-<stack>' = '{clusterName}': it must be lower-case letters, digits and '-', start with a letter and be at most 32 characters, because AWS names derived from it (IAM roles, EventBridge rules, RDS identifiers) are short")]);
+        }
+
+        var cloud = Provision(config, clusterName);
+        var outputs = KubernetesPlatform.Deploy(config, cloud.Kubernetes, cloud.Integration);
+        foreach (var (key, value) in cloud.Outputs)
+        {
+            outputs[key] = value;
+        }
+
+        return outputs;
+    }
+
+    /// <summary>
+    /// Creates the AWS resources and the Kubernetes provider of the cluster, and says what the shared layers get
+    /// from them. Must run inside a Pulumi deployment.
+    /// </summary>
+    /// <param name="config">The validated configuration (cloud <c>aws</c>).</param>
+    /// <param name="clusterName">The EKS cluster name.</param>
+    public static AwsPlatform Provision(PlatformConfig config, string clusterName)
     {
         var aws = config.Aws ?? throw new ArgumentException("The aws stack needs the aws settings.", nameof(config));
         var region = config.Region ?? throw new ArgumentException("The aws stack needs a region.", nameof(config));
-        var clusterName = ClusterName(Deployment.Instance.ProjectName, Deployment.Instance.StackName);
         var tags = Tags(config, clusterName);
 
         // The region is mlplatform:region, not aws:region: one explicit provider for every AWS resource and invoke.
@@ -97,7 +123,7 @@ public static class AwsStack
         {
             var bucket = new ArtifactBucket("mlflow-artifacts", new ArtifactBucketArgs
             {
-                NamePrefix = $"{clusterName}-mlflow-",
+                NamePrefix = BucketPrefix(clusterName),
                 Description = $"MLflow artifacts of {clusterName}",
                 Tags = tags,
             }, awsOptions);
@@ -208,12 +234,6 @@ public static class AwsStack
             ],
         };
 
-        var platform = KubernetesPlatform.Deploy(config, kubernetes, integration);
-        foreach (var (key, value) in platform)
-        {
-            outputs[key] = value;
-        }
-
         outputs["region"] = region;
         outputs["clusterName"] = cluster.ClusterName;
         outputs["clusterEndpoint"] = cluster.Endpoint;
@@ -225,8 +245,18 @@ public static class AwsStack
         outputs["karpenterNodeRoleArn"] = karpenterAws.NodeRoleArn;
         outputs["karpenterInterruptionQueue"] = karpenterAws.QueueName;
         outputs["nodePools"] = AwsNodePools.Summary(config);
-        return outputs;
+        return new AwsPlatform(integration, kubernetes, outputs);
     }
+
+    /// <summary>The bucket name prefix: S3 allows at most 37 characters before the unique suffix.</summary>
+    public static string BucketPrefix(string clusterName)
+    {
+        var prefix = $"{clusterName}-mlflow-";
+        return prefix.Length <= 37 ? prefix : $"{prefix[..36].TrimEnd('-')}-";
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    private static partial Regex ValidClusterName();
 
     /// <summary>The tags of every AWS resource of the stack.</summary>
     public static ImmutableDictionary<string, string> Tags(PlatformConfig config, string clusterName) =>
@@ -235,3 +265,9 @@ public static class AwsStack
             .Add(PlatformLabels.Environment, ConfigReader.Lower(config.Environment))
             .Add("managed-by", "pulumi");
 }
+
+/// <summary>What the AWS layer hands on: the shared layers' integration, the cluster's provider, and its stack outputs.</summary>
+/// <param name="Integration">Storage, database, secret store, identities and readiness for the shared layers.</param>
+/// <param name="Kubernetes">The provider of the EKS cluster.</param>
+/// <param name="Outputs">The AWS stack outputs (cluster, network, identities, storage, node pools).</param>
+public sealed record AwsPlatform(CloudIntegration Integration, K8s.Provider Kubernetes, Dictionary<string, object?> Outputs);
