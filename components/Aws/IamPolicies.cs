@@ -118,6 +118,10 @@ public static class IamPolicies
                 resources: Owned(),
                 condition: new JsonObject { ["StringEquals"] = new JsonObject { [clusterTag] = "owned" } },
                 sid: "LaunchClusterResources"),
+            Statement("Allow", new JsonArray("ec2:RunInstances", "ec2:CreateFleet"),
+                resources: new JsonArray($"{ec2}:*:launch-template/*"),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { [ownedTag] = "owned" } },
+                sid: "LaunchWithClusterTemplates"),
             Statement("Allow", new JsonArray("ec2:CreateTags"),
                 resources: Owned(),
                 condition: new JsonObject

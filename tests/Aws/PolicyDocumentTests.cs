@@ -93,6 +93,7 @@ public class PolicyDocumentTests
         Assert.Equal("ec2.amazonaws.com", passRole["Condition"]!["StringEquals"]!["iam:PassedToService"]!.GetValue<string>());
         Assert.Equal("owned", Sid(document, "DeleteClusterResources")["Condition"]!["StringEquals"]!["aws:ResourceTag/kubernetes.io/cluster/ml"]!.GetValue<string>());
         Assert.Equal("owned", Sid(document, "LaunchClusterResources")["Condition"]!["StringEquals"]!["aws:RequestTag/kubernetes.io/cluster/ml"]!.GetValue<string>());
+        Assert.Equal("owned", Sid(document, "LaunchWithClusterTemplates")["Condition"]!["StringEquals"]!["aws:ResourceTag/kubernetes.io/cluster/ml"]!.GetValue<string>());
         Assert.Equal("arn:aws:sqs:us-east-1:123456789012:ml-karpenter", Assert.Single(Sid(document, "InterruptionQueue")["Resource"]!.AsArray())!.GetValue<string>());
         Assert.Equal("arn:aws:eks:us-east-1:123456789012:cluster/ml", Assert.Single(Sid(document, "DescribeCluster")["Resource"]!.AsArray())!.GetValue<string>());
         Assert.DoesNotContain(Statements(document).SelectMany(s => s!["Action"]!.AsArray()), a => a!.GetValue<string>() is "iam:*" or "ec2:*" or "*");

@@ -6,9 +6,9 @@ namespace MlPlatform.Tests.Stacks;
 public class ExistingStackScenarioTests
 {
     [Fact]
-    public async Task Staging_plan_guards_every_namespace()
+    public async Task Local_plan_guards_every_namespace()
     {
-        var plan = await Scenario.StackFileAsync("staging");
+        var plan = await Scenario.StackFileAsync("local");
 
         var namespaces = plan.OfType("kubernetes:core/v1:Namespace").Select(n => n.Inputs["metadata"]!["name"]!.ToString()).ToList();
         Assert.Contains("serving", namespaces);
