@@ -227,8 +227,10 @@ public static partial class AwsStack
                     }, new ComponentResourceOptions
                     {
                         Provider = kubernetes,
-                        // The controller runs on the system nodes; the nodes it launches join through their access entry.
-                        DependsOn = [.. cluster.Ready, karpenterAws.NodeAccessEntry],
+                        // The controller runs on the system nodes and its nodes join through their access entry. The node
+                        // classes name the node role and the queue by name: depending on the whole infrastructure keeps
+                        // them until the pools are gone and their instances terminated.
+                        DependsOn = [.. cluster.Ready, karpenterAws],
                     });
                 },
             ],

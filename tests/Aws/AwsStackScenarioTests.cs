@@ -206,6 +206,24 @@ public class AwsStackScenarioTests
     }
 
     [Fact]
+    public async Task Karpenter_waits_for_the_cluster_and_outlives_nothing_it_needs()
+    {
+        var recorded = await ProtectedResourcesAsync("production");
+        var karpenter = recorded.Single(r => r.Type == "mlplatform:aws:Karpenter");
+        var dependencies = new List<string>();
+        await foreach (var input in karpenter.Options.DependsOn)
+        {
+            var resource = await input.ToOutput().GetValueAsync();
+            dependencies.Add($"{resource.GetResourceType()}::{resource.GetResourceName()}");
+        }
+
+        Assert.Contains("aws:eks/nodeGroup:NodeGroup::eks-system", dependencies);
+        Assert.Contains("aws:eks/addon:Addon::eks-vpc-cni", dependencies);
+        Assert.Contains("mlplatform:aws:KarpenterInfrastructure::karpenter", dependencies);
+        Assert.Equal("eks", karpenter.Options.Provider?.GetResourceName());
+    }
+
+    [Fact]
     public async Task Invokes_are_answered_by_the_fake_cloud()
     {
         var config = StackConfigFile.Load(RepositoryPaths.Root, "production");
@@ -263,7 +281,7 @@ public class AwsStackScenarioTests
     }
 
     /// <summary>Runs the program in a stack whose transformation records every resource's name, type and Protect option.</summary>
-    private static async Task<List<(string Type, string Name, bool Protect)>> ProtectedResourcesAsync(string stack)
+    private static async Task<List<(string Type, string Name, bool Protect, ResourceOptions Options)>> ProtectedResourcesAsync(string stack)
     {
         var config = StackConfigFile.Load(RepositoryPaths.Root, stack);
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", config.ToPulumiConfigJson());
@@ -289,7 +307,7 @@ public class AwsStackScenarioTests
                 {
                     args =>
                     {
-                        Seen.Enqueue((args.Resource.GetResourceType(), args.Resource.GetResourceName(), args.Options.Protect == true));
+                        Seen.Enqueue((args.Resource.GetResourceType(), args.Resource.GetResourceName(), args.Options.Protect == true, args.Options));
                         return null;
                     },
                 },
@@ -298,6 +316,6 @@ public class AwsStackScenarioTests
             PlatformProgram.Run();
         }
 
-        public static ConcurrentQueue<(string Type, string Name, bool Protect)> Seen { get; } = new();
+        public static ConcurrentQueue<(string Type, string Name, bool Protect, ResourceOptions Options)> Seen { get; } = new();
     }
 }
