@@ -81,6 +81,7 @@ public class AwsStackScenarioTests
             Assert.Equal("required", nodeClass.Inputs["spec"]!["metadataOptions"]!["httpTokens"]!.GetValue<string>());
             Assert.Equal(1, nodeClass.Inputs["spec"]!["metadataOptions"]!["httpPutResponseHopLimit"]!.AsInt());
             Assert.Equal("mlplatform-production-karpenter-node", nodeClass.Inputs["spec"]!["role"]!.GetValue<string>());
+            Assert.Equal("al2023@v20260512", nodeClass.Inputs["spec"]!["amiSelectorTerms"]![0]!["alias"]!.GetValue<string>());
             Assert.Empty(CrdSchema.Problems("karpenter.k8s.aws", "v1", "EC2NodeClass", nodeClass.Inputs));
         }
 

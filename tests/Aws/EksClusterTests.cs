@@ -111,6 +111,29 @@ public class EksClusterTests
     }
 
     [Fact]
+    public async Task Bottlerocket_system_nodes_get_an_os_and_a_data_volume()
+    {
+        var args = Args();
+        var mocks = await ComponentTest.RunAsync(() => _ = new EksCluster("eks", new EksClusterArgs
+        {
+            Name = args.Name,
+            KubernetesVersion = args.KubernetesVersion,
+            Region = args.Region,
+            SubnetIds = args.SubnetIds,
+            AdminRoleArns = args.AdminRoleArns,
+            SystemNodes = args.SystemNodes,
+            NodeImage = NodeImageFamily.Bottlerocket,
+        }));
+
+        var volumes = Assert.Single(mocks.OfType("aws:ec2/launchTemplate:LaunchTemplate")).Json()["blockDeviceMappings"]!.AsArray();
+        Assert.Equal(new[] { ("/dev/xvda", 4), ("/dev/xvdb", 100) },
+            volumes.Select(v => (v!["deviceName"]!.GetValue<string>(), v["ebs"]!["volumeSize"]!.AsInt())));
+        Assert.All(volumes, v => Assert.Equal("true", v!["ebs"]!["encrypted"]!.GetValue<string>()));
+        Assert.Equal("BOTTLEROCKET_x86_64", mocks.Inputs("aws:eks/nodeGroup:NodeGroup", "eks-system")["amiType"]!.GetValue<string>());
+        Assert.False(mocks.Inputs(Cluster, "eks")["deletionProtection"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Core_addons_are_managed_with_network_policy_and_an_ebs_csi_identity()
     {
         var mocks = await ComponentTest.RunAsync(() => _ = new EksCluster("eks", Args()));
