@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Pulumi;
+using Pulumi.Aws.CloudWatch;
 using Pulumi.Aws.Ec2;
 using Pulumi.Aws.Kms;
 using Pulumi.Aws.Rds;
@@ -54,6 +55,9 @@ public sealed class PostgresDatabaseArgs
 
     /// <summary>Refuse deletion at the RDS API (production); the Pulumi resource is protected either way.</summary>
     public bool DeletionProtection { get; init; }
+
+    /// <summary>Retention of the exported PostgreSQL logs, in days.</summary>
+    public int LogRetentionDays { get; init; } = 30;
 
     /// <summary>Tags.</summary>
     public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
@@ -128,6 +132,14 @@ public sealed class PostgresDatabase : ComponentResource
         }, child);
         Password = Output.CreateSecret(password.Result);
 
+        // RDS would create the log groups of its exports without a retention (kept, and billed, forever).
+        var logGroups = LogExports.Select(log => new LogGroup($"{name}-{log}", new LogGroupArgs
+        {
+            Name = $"/aws/rds/instance/{args.Identifier}/{log}",
+            RetentionInDays = args.LogRetentionDays,
+            Tags = AwsTags.Of(args.Tags),
+        }, child)).ToList();
+
         var instance = new RdsInstance(name, new RdsInstanceArgs
         {
             Identifier = args.Identifier,
@@ -154,11 +166,11 @@ public sealed class PostgresDatabase : ComponentResource
             FinalSnapshotIdentifier = $"{args.Identifier}-final",
             AutoMinorVersionUpgrade = true,
             AllowMajorVersionUpgrade = false,
-            EnabledCloudwatchLogsExports = { "postgresql", "upgrade" },
+            EnabledCloudwatchLogsExports = [.. LogExports],
             PerformanceInsightsEnabled = true,
             PerformanceInsightsKmsKeyId = key.Arn,
             Tags = AwsTags.Of(args.Tags),
-        }, protectedChild);
+        }, new CustomResourceOptions { Parent = this, Protect = true, DependsOn = [.. logGroups] });
         Address = instance.Address;
         Port = instance.Port;
 
@@ -186,6 +198,9 @@ public sealed class PostgresDatabase : ComponentResource
             ["secretName"] = SecretName,
         });
     }
+
+    /// <summary>The PostgreSQL logs exported to CloudWatch.</summary>
+    public static ImmutableArray<string> LogExports { get; } = ["postgresql", "upgrade"];
 
     /// <summary>The secret's JSON, in the shape of RDS-managed secrets (so tools that know those read it).</summary>
     public static string CredentialsJson(string host, int port, string database, string username, string password) =>

@@ -144,6 +144,7 @@ public static partial class AwsStack
                 EngineVersion = aws.Database.EngineVersion,
                 MultiAz = config.IsProduction,
                 DeletionProtection = config.IsProduction,
+                LogRetentionDays = aws.LogRetentionDays,
                 Tags = tags,
             }, awsOptions);
             database = new DatabaseConnection(db.Address, db.Port, MlflowDatabase, MlflowDatabase, db.SecretName, db.Password);

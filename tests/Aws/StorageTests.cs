@@ -78,6 +78,13 @@ public class StorageTests
         Assert.False(instance["skipFinalSnapshot"]!.GetValue<bool>());
         Assert.Equal("ml-mlflow", instance["dbSubnetGroupName"]!.GetValue<string>());
         Assert.Equal(3, mocks.Inputs("aws:rds/subnetGroup:SubnetGroup", "db-subnets")["subnetIds"]!.AsArray().Count);
+
+        // The exported logs land in groups created first, with a retention.
+        Assert.Equal(new[] { "postgresql", "upgrade" }, instance["enabledCloudwatchLogsExports"]!.AsArray().Select(l => l!.GetValue<string>()));
+        var logGroups = mocks.OfType("aws:cloudwatch/logGroup:LogGroup").Select(g => g.Json()).ToList();
+        Assert.Equal(new[] { "/aws/rds/instance/ml-mlflow/postgresql", "/aws/rds/instance/ml-mlflow/upgrade" }, logGroups.Select(g => g["name"]!.GetValue<string>()));
+        Assert.All(logGroups, g => Assert.Equal(30, g["retentionInDays"]!.AsInt()));
+        Assert.Equal(2, (await recorder.DependenciesOf("aws:rds/instance:Instance", "db")).Count(d => d.GetResourceType() == "aws:cloudwatch/logGroup:LogGroup"));
     }
 
     [Fact]
