@@ -1,3 +1,4 @@
+using MlPlatform.Stacks.Aws;
 using MlPlatform.Stacks.Configuration;
 using MlPlatform.Stacks.Existing;
 using Pulumi;
@@ -21,8 +22,9 @@ public static class PlatformProgram
         return config.Cloud switch
         {
             CloudKind.Existing => ExistingClusterStack.Deploy(config, kubeconfig),
+            CloudKind.Aws => AwsStack.Deploy(config),
             _ => throw new ConfigValidationException(
-                [new ConfigProblem(ConfigReader.Key("cloud"), $"the '{ConfigReader.Lower(config.Cloud)}' stack is not available in this version; use 'existing'")]),
+                [new ConfigProblem(ConfigReader.Key("cloud"), $"the '{ConfigReader.Lower(config.Cloud)}' stack is not available in this version; use 'aws' or 'existing'")]),
         };
     }
 }

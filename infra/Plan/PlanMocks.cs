@@ -89,6 +89,14 @@ public sealed class FakeCloud
         _ when inputs.TryGetValue("metadata", out var m) && m is ImmutableDictionary<string, object> meta
             && meta.TryGetValue("name", out var objectName) =>
             meta.TryGetValue("namespace", out var ns) ? $"{ns}/{objectName}" : $"{objectName}",
+        _ when AwsIdPrefix(type) is { } prefix => $"{prefix}-{Hex(name, 17)}",
+        "aws:ec2/eip:Eip" => $"eipalloc-{Hex(name, 17)}",
+        "aws:s3/bucket:Bucket" => BucketName(name, inputs),
+        "aws:ec2/launchTemplate:LaunchTemplate" => $"lt-{Hex(name, 17)}",
+        "aws:eks/cluster:Cluster" or "aws:iam/role:Role" or "aws:sqs/queue:Queue" or "aws:secretsmanager/secret:Secret"
+            or "aws:rds/instance:Instance" or "aws:rds/subnetGroup:SubnetGroup" =>
+            inputs.TryGetValue("name", out var n) && n is string named ? named
+            : inputs.TryGetValue("identifier", out var i) && i is string identifier ? identifier : name,
         _ => $"{name}-id",
     };
 
@@ -100,7 +108,165 @@ public sealed class FakeCloud
             ["result"] = StackConfigFile.SecretPlaceholder,
             ["bcryptHash"] = StackConfigFile.SecretPlaceholder,
         },
+        _ when type.StartsWith("aws:", StringComparison.Ordinal) => AwsOutputs(type, name, inputs),
         _ => ImmutableDictionary<string, object>.Empty,
+    };
+
+    /// <summary>A deterministic hex identifier of a resource, the shape AWS uses for IDs and OIDC issuers.</summary>
+    public static string Hex(string seed, int length)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
+        return Convert.ToHexString(hash).ToLowerInvariant()[..length];
+    }
+
+    private static string BucketName(string name, ImmutableDictionary<string, object> inputs) =>
+        Str(inputs, "bucket", Str(inputs, "bucketPrefix", name) + Hex(name, 12));
+
+    private static string Str(ImmutableDictionary<string, object> inputs, string key, string fallback) =>
+        inputs.TryGetValue(key, out var value) && value is string text && text.Length > 0 ? text : fallback;
+
+    private Dictionary<string, object> AwsOutputs(string type, string name, ImmutableDictionary<string, object> inputs)
+    {
+        var outputs = new Dictionary<string, object>();
+        var arnPrefix = $"arn:aws";
+        switch (type)
+        {
+            case "aws:eks/cluster:Cluster":
+                {
+                    var cluster = Str(inputs, "name", name);
+                    var id = Hex(cluster, 32).ToUpperInvariant();
+                    outputs["arn"] = $"{arnPrefix}:eks:{Region}:{Account}:cluster/{cluster}";
+                    outputs["endpoint"] = $"https://{id}.gr7.{Region}.eks.amazonaws.com";
+                    outputs["certificateAuthority"] = ImmutableDictionary<string, object>.Empty
+                        .Add("data", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"-----BEGIN CERTIFICATE-----\n{id}\n-----END CERTIFICATE-----\n")));
+                    outputs["identities"] = ImmutableArray.Create<object>(ImmutableDictionary<string, object>.Empty
+                        .Add("oidcs", ImmutableArray.Create<object>(ImmutableDictionary<string, object>.Empty
+                            .Add("issuer", $"https://oidc.eks.{Region}.amazonaws.com/id/{id}"))));
+                    var vpcConfig = inputs.TryGetValue("vpcConfig", out var v) && v is ImmutableDictionary<string, object> given
+                        ? given : ImmutableDictionary<string, object>.Empty;
+                    outputs["vpcConfig"] = vpcConfig
+                        .SetItem("clusterSecurityGroupId", $"sg-{Hex(cluster + "-cluster-sg", 17)}")
+                        .SetItem("vpcId", $"vpc-{Hex("vpc", 17)}");
+                    outputs["status"] = "ACTIVE";
+                    outputs["platformVersion"] = "eks.1";
+                    break;
+                }
+
+            case "aws:iam/role:Role":
+                {
+                    var role = Str(inputs, "name", name);
+                    outputs["name"] = role;
+                    outputs["arn"] = $"{arnPrefix}:iam::{Account}:role/{role}";
+                    outputs["uniqueId"] = $"AROA{Hex(role, 17).ToUpperInvariant()}";
+                    break;
+                }
+
+            case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+                outputs["arn"] = $"{arnPrefix}:iam::{Account}:oidc-provider/{Str(inputs, "url", name).Replace("https://", string.Empty, StringComparison.Ordinal)}";
+                break;
+            case "aws:iam/policy:Policy":
+                outputs["arn"] = $"{arnPrefix}:iam::{Account}:policy/{Str(inputs, "name", name)}";
+                break;
+            case "aws:iam/instanceProfile:InstanceProfile":
+                outputs["arn"] = $"{arnPrefix}:iam::{Account}:instance-profile/{Str(inputs, "name", name)}";
+                break;
+            case "aws:kms/key:Key":
+                {
+                    var keyId = $"{Hex(name, 8)}-{Hex(name + "1", 4)}-{Hex(name + "2", 4)}-{Hex(name + "3", 4)}-{Hex(name + "4", 12)}";
+                    outputs["keyId"] = keyId;
+                    outputs["arn"] = $"{arnPrefix}:kms:{Region}:{Account}:key/{keyId}";
+                    break;
+                }
+
+            case "aws:s3/bucket:Bucket":
+                {
+                    var bucket = BucketName(name, inputs);
+                    outputs["bucket"] = bucket;
+                    outputs["arn"] = $"{arnPrefix}:s3:::{bucket}";
+                    outputs["bucketRegionalDomainName"] = $"{bucket}.s3.{Region}.amazonaws.com";
+                    outputs["region"] = Region;
+                    break;
+                }
+
+            case "aws:rds/instance:Instance":
+                {
+                    var identifier = Str(inputs, "identifier", name);
+                    var host = $"{identifier}.c{Hex(Account, 11)}.{Region}.rds.amazonaws.com";
+                    var port = inputs.TryGetValue("port", out var p) ? p : 5432d;
+                    outputs["address"] = host;
+                    outputs["endpoint"] = $"{host}:{port}";
+                    outputs["port"] = port;
+                    outputs["arn"] = $"{arnPrefix}:rds:{Region}:{Account}:db:{identifier}";
+                    outputs["resourceId"] = $"db-{Hex(identifier, 26).ToUpperInvariant()}";
+                    break;
+                }
+
+            case "aws:secretsmanager/secret:Secret":
+                {
+                    var secret = Str(inputs, "name", name);
+                    outputs["name"] = secret;
+                    outputs["arn"] = $"{arnPrefix}:secretsmanager:{Region}:{Account}:secret:{secret}-{Hex(secret, 6)}";
+                    break;
+                }
+
+            case "aws:sqs/queue:Queue":
+                {
+                    var queue = Str(inputs, "name", name);
+                    outputs["name"] = queue;
+                    outputs["arn"] = $"{arnPrefix}:sqs:{Region}:{Account}:{queue}";
+                    outputs["url"] = $"https://sqs.{Region}.amazonaws.com/{Account}/{queue}";
+                    break;
+                }
+
+            case "aws:cloudwatch/logGroup:LogGroup":
+                outputs["arn"] = $"{arnPrefix}:logs:{Region}:{Account}:log-group:{Str(inputs, "name", name)}";
+                break;
+            case "aws:cloudwatch/eventRule:EventRule":
+                outputs["name"] = Str(inputs, "name", name);
+                outputs["arn"] = $"{arnPrefix}:events:{Region}:{Account}:rule/{Str(inputs, "name", name)}";
+                break;
+            case "aws:ec2/launchTemplate:LaunchTemplate":
+                outputs["latestVersion"] = 1d;
+                outputs["arn"] = $"{arnPrefix}:ec2:{Region}:{Account}:launch-template/lt-{Hex(name, 17)}";
+                break;
+            case "aws:eks/nodeGroup:NodeGroup":
+                outputs["arn"] = $"{arnPrefix}:eks:{Region}:{Account}:nodegroup/{name}";
+                outputs["status"] = "ACTIVE";
+                break;
+            case "aws:eks/addon:Addon":
+                outputs["addonVersion"] = "v0.0.0-eksbuild.1";
+                outputs["arn"] = $"{arnPrefix}:eks:{Region}:{Account}:addon/{name}";
+                break;
+            case "aws:rds/subnetGroup:SubnetGroup":
+                outputs["name"] = Str(inputs, "name", name);
+                outputs["arn"] = $"{arnPrefix}:rds:{Region}:{Account}:subgrp:{Str(inputs, "name", name)}";
+                break;
+            case "aws:ec2/eip:Eip":
+                outputs["publicIp"] = $"198.51.100.{(Hex(name, 2)[0] % 200) + 10}";
+                outputs["allocationId"] = $"eipalloc-{Hex(name, 17)}";
+                break;
+            default:
+                if (AwsIdPrefix(type) is { } prefix)
+                {
+                    outputs["arn"] = $"{arnPrefix}:ec2:{Region}:{Account}:{prefix}/{prefix}-{Hex(name, 17)}";
+                }
+
+                break;
+        }
+
+        return outputs;
+    }
+
+    private static string? AwsIdPrefix(string type) => type switch
+    {
+        "aws:ec2/vpc:Vpc" => "vpc",
+        "aws:ec2/subnet:Subnet" => "subnet",
+        "aws:ec2/internetGateway:InternetGateway" => "igw",
+        "aws:ec2/natGateway:NatGateway" => "nat",
+        "aws:ec2/routeTable:RouteTable" => "rtb",
+        "aws:ec2/securityGroup:SecurityGroup" => "sg",
+        "aws:ec2/flowLog:FlowLog" => "fl",
+        _ => null,
     };
 
     /// <summary>The result of an invoke.</summary>

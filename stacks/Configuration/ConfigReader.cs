@@ -56,7 +56,8 @@ public static partial class ConfigReader
             addons,
             cloud ?? CloudKind.Existing,
             problems);
-        var network = ReadNetwork(ParseObject(get, "network", problems), problems);
+        var aws = ReadAws(ParseObject(get, "aws", problems), cloud, production, systemPool, problems);
+        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws), problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
@@ -82,6 +83,7 @@ public static partial class ConfigReader
             Addons = addons,
             Network = network,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
+            Aws = aws,
         };
     }
 
@@ -506,11 +508,12 @@ public static partial class ConfigReader
         return value;
     }
 
-    private static NetworkConfig ReadNetwork(JsonConfigNode? node, List<ConfigProblem> problems)
+    private static NetworkConfig ReadNetwork(JsonConfigNode? node, ImmutableArray<string>? privateDefault, List<ConfigProblem> problems)
     {
-        ImmutableArray<string> Cidrs(string name)
+        // The cloud stacks know where their API server, nodes and data stores are (the VPC); elsewhere, anywhere.
+        ImmutableArray<string> Cidrs(string name, bool isPrivate = false)
         {
-            var cidrs = node?.StringList(name) ?? ["0.0.0.0/0"];
+            var cidrs = node?.StringList(name) ?? (isPrivate ? privateDefault : null) ?? ["0.0.0.0/0"];
             foreach (var cidr in cidrs.Where(c => !IsCidr(c)))
             {
                 problems.Add(new($"{Key("network")}.{name}", $"'{cidr}' is not an IPv4 CIDR such as 10.0.0.0/16"));
@@ -520,7 +523,11 @@ public static partial class ConfigReader
         }
 
         var network = new NetworkConfig(
-            Cidrs("apiServerCidrs"), Cidrs("nodeCidrs"), Cidrs("dataStoreCidrs"), Cidrs("externalEgressCidrs"), Cidrs("loadBalancerSourceCidrs"));
+            Cidrs("apiServerCidrs", isPrivate: true),
+            Cidrs("nodeCidrs", isPrivate: true),
+            Cidrs("dataStoreCidrs", isPrivate: true),
+            Cidrs("externalEgressCidrs"),
+            Cidrs("loadBalancerSourceCidrs"));
         node?.RejectUnknownKeys();
         return network;
     }

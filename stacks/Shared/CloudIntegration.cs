@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MlPlatform.Components.Kubernetes;
 using Pulumi;
 
 namespace MlPlatform.Stacks.Shared;
@@ -34,6 +35,13 @@ public sealed record CloudIntegration
 
     /// <summary>Resources the Kubernetes layer must wait for (e.g. the cluster's node groups and add-ons).</summary>
     public ImmutableArray<Resource> ClusterReady { get; init; } = [];
+
+    /// <summary>
+    /// Cloud-specific controllers that must run in the cluster (e.g. Karpenter on AWS), deployed by the shared layer
+    /// right after the tenancy layer so that they go into their platform namespaces. Each is called once with the
+    /// tenancy component.
+    /// </summary>
+    public ImmutableArray<Action<Tenancy>> ClusterAddons { get; init; } = [];
 
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>

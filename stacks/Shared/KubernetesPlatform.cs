@@ -19,6 +19,10 @@ public static class KubernetesPlatform
         options.DependsOn.AddRange(cloud.ClusterReady.Select(r => (Input<Resource>)r).ToList());
 
         var tenancy = new Tenancy("tenancy", TenancyPlan.Build(config, cloud), options);
+        foreach (var addon in cloud.ClusterAddons)
+        {
+            addon(tenancy);
+        }
 
         return new Dictionary<string, object?>
         {

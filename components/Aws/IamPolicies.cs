@@ -1,0 +1,210 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlPlatform.Components.Aws;
+
+/// <summary>
+/// The IAM policy documents of the platform, as pure functions of ARNs and names so that their scoping can be
+/// unit tested: who may assume each role, and exactly which resources each role may touch.
+/// </summary>
+public static class IamPolicies
+{
+    /// <summary>The audience of the tokens that EKS projects for IRSA.</summary>
+    public const string StsAudience = "sts.amazonaws.com";
+
+    /// <summary>A trust policy letting an AWS service assume the role.</summary>
+    public static string AssumeRoleByService(string service, bool tagSession = false) => Document(Statement(
+        "Allow",
+        tagSession ? new JsonArray("sts:AssumeRole", "sts:TagSession") : new JsonArray("sts:AssumeRole"),
+        principal: new JsonObject { ["Service"] = service }));
+
+    /// <summary>
+    /// The IRSA trust policy: only the service account <paramref name="serviceAccount"/> of <paramref name="namespace"/>,
+    /// with a token issued for STS by the cluster's OIDC provider, may assume the role.
+    /// </summary>
+    /// <param name="oidcProviderArn">The cluster's IAM OIDC provider.</param>
+    /// <param name="issuer">The issuer without its scheme (<c>oidc.eks.&lt;region&gt;.amazonaws.com/id/&lt;ID&gt;</c>).</param>
+    /// <param name="namespace">The service account's namespace.</param>
+    /// <param name="serviceAccount">The service account's name.</param>
+    public static string IrsaTrust(string oidcProviderArn, string issuer, string @namespace, string serviceAccount)
+    {
+        var host = issuer.Replace("https://", string.Empty, StringComparison.Ordinal);
+        return Document(Statement(
+            "Allow",
+            new JsonArray("sts:AssumeRoleWithWebIdentity"),
+            principal: new JsonObject { ["Federated"] = oidcProviderArn },
+            condition: new JsonObject
+            {
+                ["StringEquals"] = new JsonObject
+                {
+                    [$"{host}:sub"] = ServiceAccountSubject(@namespace, serviceAccount),
+                    [$"{host}:aud"] = StsAudience,
+                },
+            }));
+    }
+
+    /// <summary>The token subject of a Kubernetes service account.</summary>
+    public static string ServiceAccountSubject(string @namespace, string serviceAccount) =>
+        $"system:serviceaccount:{@namespace}:{serviceAccount}";
+
+    /// <summary>What the VPC flow logs service needs to write to its log group.</summary>
+    public static string FlowLogsDelivery(string logGroupArn) => Document(Statement(
+        "Allow",
+        new JsonArray("logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"),
+        resources: new JsonArray(logGroupArn, $"{logGroupArn}:*")));
+
+    /// <summary>What the EKS control plane needs to envelope-encrypt secrets with its key.</summary>
+    public static string ClusterEncryption(string kmsKeyArn) => Document(Statement(
+        "Allow",
+        new JsonArray("kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"),
+        resources: new JsonArray(kmsKeyArn)));
+
+    /// <summary>Read and write access to one bucket's objects, with the bucket's KMS key.</summary>
+    public static string BucketReadWrite(string bucketArn, string kmsKeyArn) => Document(
+        Statement("Allow", new JsonArray("s3:ListBucket", "s3:GetBucketLocation"), resources: new JsonArray(bucketArn), sid: "ListBucket"),
+        Statement("Allow",
+            new JsonArray("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
+            resources: new JsonArray($"{bucketArn}/*"), sid: "Objects"),
+        Statement("Allow", new JsonArray("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"), resources: new JsonArray(kmsKeyArn), sid: "BucketKey"));
+
+    /// <summary>Read access to exactly the given secrets, and decryption with their KMS key.</summary>
+    public static string SecretsRead(IEnumerable<string> secretArns, string kmsKeyArn) => Document(
+        Statement("Allow",
+            new JsonArray("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"),
+            resources: new JsonArray([.. secretArns.Select(a => (JsonNode)JsonValue.Create(a)!)]), sid: "PlatformSecrets"),
+        Statement("Allow", new JsonArray("kms:Decrypt", "kms:DescribeKey"), resources: new JsonArray(kmsKeyArn), sid: "SecretsKey"));
+
+    /// <summary>Denies every request to the bucket that does not use TLS.</summary>
+    public static string TlsOnlyBucket(string bucketArn) => Document(Statement(
+        "Deny",
+        new JsonArray("s3:*"),
+        principal: "*",
+        resources: new JsonArray(bucketArn, $"{bucketArn}/*"),
+        condition: new JsonObject { ["Bool"] = new JsonObject { ["aws:SecureTransport"] = "false" } },
+        sid: "DenyInsecureTransport"));
+
+    /// <summary>Lets EventBridge (and SQS itself) deliver to the interruption queue; refuses plain-text access.</summary>
+    public static string InterruptionQueue(string queueArn) => Document(
+        Statement("Allow", new JsonArray("sqs:SendMessage"),
+            principal: new JsonObject { ["Service"] = new JsonArray("events.amazonaws.com", "sqs.amazonaws.com") },
+            resources: new JsonArray(queueArn), sid: "EventBridgeDelivery"),
+        Statement("Deny", new JsonArray("sqs:*"), principal: "*", resources: new JsonArray(queueArn),
+            condition: new JsonObject { ["Bool"] = new JsonObject { ["aws:SecureTransport"] = "false" } },
+            sid: "DenyInsecureTransport"));
+
+    /// <summary>
+    /// The Karpenter controller's permissions, scoped to the cluster: it launches instances and launch templates tagged
+    /// as the cluster's, terminates only those, passes only the node role, and reads only its interruption queue.
+    /// </summary>
+    /// <param name="partition">The AWS partition (<c>aws</c>).</param>
+    /// <param name="region">The region.</param>
+    /// <param name="accountId">The account.</param>
+    /// <param name="clusterName">The cluster name.</param>
+    /// <param name="nodeRoleArn">The role of the nodes Karpenter launches.</param>
+    /// <param name="queueArn">The interruption queue.</param>
+    public static string KarpenterController(string partition, string region, string accountId, string clusterName, string nodeRoleArn, string queueArn)
+    {
+        var ec2 = $"arn:{partition}:ec2:{region}";
+        var clusterTag = $"aws:RequestTag/{AwsTags.Cluster(clusterName)}";
+        var ownedTag = $"aws:ResourceTag/{AwsTags.Cluster(clusterName)}";
+        var ownedResources = new[] { "fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request" };
+        JsonArray Owned() => [.. ownedResources.Select(r => (JsonNode)JsonValue.Create($"{ec2}:*:{r}/*")!)];
+
+        return Document(
+            Statement("Allow", new JsonArray("ec2:RunInstances", "ec2:CreateFleet"),
+                resources: new JsonArray($"{ec2}::image/*", $"{ec2}::snapshot/*", $"{ec2}:*:security-group/*", $"{ec2}:*:subnet/*", $"{ec2}:*:capacity-reservation/*"),
+                sid: "LaunchFromSharedResources"),
+            Statement("Allow", new JsonArray("ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"),
+                resources: Owned(),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { [clusterTag] = "owned" } },
+                sid: "LaunchClusterResources"),
+            Statement("Allow", new JsonArray("ec2:RunInstances", "ec2:CreateFleet"),
+                resources: new JsonArray($"{ec2}:*:launch-template/*"),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { [ownedTag] = "owned" } },
+                sid: "LaunchWithClusterTemplates"),
+            Statement("Allow", new JsonArray("ec2:CreateTags"),
+                resources: Owned(),
+                condition: new JsonObject
+                {
+                    ["StringEquals"] = new JsonObject
+                    {
+                        [clusterTag] = "owned",
+                        ["ec2:CreateAction"] = new JsonArray("RunInstances", "CreateFleet", "CreateLaunchTemplate"),
+                    },
+                },
+                sid: "TagOnLaunch"),
+            Statement("Allow", new JsonArray("ec2:CreateTags"),
+                resources: new JsonArray($"{ec2}:*:instance/*"),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { [ownedTag] = "owned" } },
+                sid: "TagClusterInstances"),
+            Statement("Allow", new JsonArray("ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"),
+                resources: new JsonArray($"{ec2}:*:instance/*", $"{ec2}:*:launch-template/*"),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { [ownedTag] = "owned" } },
+                sid: "DeleteClusterResources"),
+            Statement("Allow",
+                new JsonArray("ec2:DescribeAvailabilityZones", "ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstances",
+                    "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribePlacementGroups",
+                    "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets"),
+                resources: new JsonArray("*"),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { ["aws:RequestedRegion"] = region } },
+                sid: "ReadEc2"),
+            Statement("Allow", new JsonArray("ssm:GetParameter"), resources: new JsonArray($"arn:{partition}:ssm:{region}::parameter/aws/service/*"), sid: "ReadAmiParameters"),
+            Statement("Allow", new JsonArray("pricing:GetProducts"), resources: new JsonArray("*"), sid: "ReadPrices"),
+            Statement("Allow", new JsonArray("sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"), resources: new JsonArray(queueArn), sid: "InterruptionQueue"),
+            Statement("Allow", new JsonArray("iam:PassRole"), resources: new JsonArray(nodeRoleArn),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "ec2.amazonaws.com" } },
+                sid: "PassNodeRole"),
+            Statement("Allow",
+                new JsonArray("iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"),
+                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"),
+                condition: new JsonObject
+                {
+                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned" },
+                },
+                sid: "ManageClusterInstanceProfiles"),
+            Statement("Allow", new JsonArray("iam:CreateInstanceProfile", "iam:TagInstanceProfile"),
+                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"),
+                condition: new JsonObject { ["StringEquals"] = new JsonObject { [clusterTag] = "owned" } },
+                sid: "CreateClusterInstanceProfiles"),
+            Statement("Allow", new JsonArray("iam:GetInstanceProfile", "iam:ListInstanceProfiles"),
+                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"), sid: "ReadInstanceProfiles"),
+            Statement("Allow", new JsonArray("eks:DescribeCluster"),
+                resources: new JsonArray($"arn:{partition}:eks:{region}:{accountId}:cluster/{clusterName}"), sid: "DescribeCluster"));
+    }
+
+    private static JsonObject Statement(
+        string effect, JsonArray actions, JsonNode? principal = null, JsonArray? resources = null, JsonObject? condition = null, string? sid = null)
+    {
+        var statement = new JsonObject();
+        if (sid is not null)
+        {
+            statement["Sid"] = sid;
+        }
+
+        statement["Effect"] = effect;
+        if (principal is not null)
+        {
+            statement["Principal"] = principal;
+        }
+
+        statement["Action"] = actions;
+        if (resources is not null)
+        {
+            statement["Resource"] = resources;
+        }
+
+        if (condition is not null)
+        {
+            statement["Condition"] = condition;
+        }
+
+        return statement;
+    }
+
+    private static string Document(params JsonObject[] statements) =>
+        new JsonObject
+        {
+            ["Version"] = "2012-10-17",
+            ["Statement"] = new JsonArray([.. statements]),
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+}

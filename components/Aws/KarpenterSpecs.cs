@@ -1,0 +1,211 @@
+using System.Collections.Immutable;
+
+namespace MlPlatform.Components.Aws;
+
+/// <summary>A Karpenter <c>EC2NodeClass</c>: how the nodes of some pools are launched.</summary>
+/// <param name="Name">Object name.</param>
+/// <param name="ClusterName">The cluster (its discovery tag selects subnets and security groups).</param>
+/// <param name="RoleName">The node IAM role (Karpenter manages the instance profile).</param>
+/// <param name="Image">The image family.</param>
+/// <param name="ImageVersion">The image release in the AMI alias, or <c>latest</c>.</param>
+/// <param name="VolumeSizeGiB">The data (root on AL2023) volume size.</param>
+/// <param name="Tags">Tags of the instances, volumes and interfaces launched.</param>
+public sealed record KarpenterNodeClass(
+    string Name,
+    string ClusterName,
+    string RoleName,
+    NodeImageFamily Image,
+    string ImageVersion,
+    int VolumeSizeGiB,
+    ImmutableDictionary<string, string> Tags);
+
+/// <summary>A node taint of a Karpenter pool.</summary>
+/// <param name="Key">Key.</param>
+/// <param name="Value">Optional value.</param>
+/// <param name="Effect">NoSchedule, PreferNoSchedule or NoExecute.</param>
+public sealed record KarpenterTaint(string Key, string? Value, string Effect);
+
+/// <summary>A Karpenter <c>NodePool</c>: which instances may be launched for pending pods, and how many.</summary>
+public sealed record KarpenterNodePool
+{
+    /// <summary>Object name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The EC2NodeClass the nodes are launched with.</summary>
+    public required string NodeClassName { get; init; }
+
+    /// <summary>Allowed instance families (e.g. <c>g6</c>).</summary>
+    public required ImmutableArray<string> InstanceFamilies { get; init; }
+
+    /// <summary>Allowed capacity types in Karpenter's terms (<c>spot</c>, <c>on-demand</c>); with both, spot is preferred.</summary>
+    public required ImmutableArray<string> CapacityTypes { get; init; }
+
+    /// <summary>GPUs per node for GPU pools; null for CPU pools.</summary>
+    public int? GpusPerNode { get; init; }
+
+    /// <summary>The largest node size allowed, in vCPUs (bounds the blast radius and the CPU limit).</summary>
+    public int MaxNodeCpu { get; init; } = 64;
+
+    /// <summary>Total vCPUs the pool may run.</summary>
+    public required int CpuLimit { get; init; }
+
+    /// <summary>Total GPUs the pool may run (only for GPU pools).</summary>
+    public int GpuLimit { get; init; }
+
+    /// <summary>Node labels.</summary>
+    public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Node taints.</summary>
+    public ImmutableArray<KarpenterTaint> Taints { get; init; } = [];
+
+    /// <summary>How long a node may be empty or underutilised before it is consolidated.</summary>
+    public string ConsolidateAfter { get; init; } = "1m";
+
+    /// <summary>Maximum node lifetime (nodes are replaced with fresh images at least this often).</summary>
+    public string ExpireAfter { get; init; } = "720h";
+}
+
+/// <summary>
+/// The Karpenter objects as plain data (maps, lists, strings, numbers), checked against the real CRD schemas in
+/// the tests and handed to the Kubernetes provider as they are.
+/// </summary>
+public static class KarpenterSpecs
+{
+    /// <summary>The API version of NodePools.</summary>
+    public const string NodePoolApiVersion = "karpenter.sh/v1";
+
+    /// <summary>The API version of EC2NodeClasses.</summary>
+    public const string NodeClassApiVersion = "karpenter.k8s.aws/v1";
+
+    /// <summary>The label every node carries with its pool's name (set by Karpenter).</summary>
+    public const string NodePoolLabel = "karpenter.sh/nodepool";
+
+    /// <summary>The <c>spec</c> of an EC2NodeClass.</summary>
+    public static Dictionary<string, object> NodeClassSpec(KarpenterNodeClass nodeClass)
+    {
+        var discovery = new Dictionary<string, object> { ["tags"] = new Dictionary<string, object> { [AwsTags.KarpenterDiscovery] = nodeClass.ClusterName } };
+        var tags = new Dictionary<string, object>();
+        foreach (var (key, value) in nodeClass.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            tags[key] = value;
+        }
+
+        return new Dictionary<string, object>
+        {
+            // The alias picks the EKS-optimised image matching each instance: the NVIDIA variant on GPU instances.
+            ["amiSelectorTerms"] = new List<object> { new Dictionary<string, object> { ["alias"] = $"{nodeClass.Image.AliasFamily()}@{nodeClass.ImageVersion}" } },
+            ["role"] = nodeClass.RoleName,
+            ["subnetSelectorTerms"] = new List<object> { discovery },
+            ["securityGroupSelectorTerms"] = new List<object> { discovery },
+            ["metadataOptions"] = new Dictionary<string, object>
+            {
+                ["httpEndpoint"] = "enabled",
+                ["httpProtocolIPv6"] = "disabled",
+                ["httpPutResponseHopLimit"] = 1,
+                ["httpTokens"] = "required",
+            },
+            ["blockDeviceMappings"] = nodeClass.Image.Volumes(nodeClass.VolumeSizeGiB).Select(v =>
+            {
+                var mapping = new Dictionary<string, object>
+                {
+                    ["deviceName"] = v.Device,
+                    ["ebs"] = new Dictionary<string, object>
+                    {
+                        ["volumeSize"] = $"{v.SizeGiB}Gi",
+                        ["volumeType"] = "gp3",
+                        ["encrypted"] = true,
+                        ["deleteOnTermination"] = true,
+                    },
+                };
+
+                // AL2023 keeps images and pod storage on its root volume; Bottlerocket on its data volume, which
+                // Karpenter already counts as ephemeral storage.
+                if (nodeClass.Image == NodeImageFamily.Al2023)
+                {
+                    mapping["rootVolume"] = true;
+                }
+
+                return (object)mapping;
+            }).ToList(),
+            ["tags"] = tags,
+        };
+    }
+
+    /// <summary>The <c>spec</c> of a NodePool.</summary>
+    public static Dictionary<string, object> NodePoolSpec(KarpenterNodePool pool)
+    {
+        var requirements = new List<object>
+        {
+            Requirement("karpenter.k8s.aws/instance-family", "In", pool.InstanceFamilies),
+            Requirement("karpenter.sh/capacity-type", "In", pool.CapacityTypes),
+            Requirement("kubernetes.io/arch", "In", ["amd64"]),
+            Requirement("kubernetes.io/os", "In", ["linux"]),
+            Requirement("karpenter.k8s.aws/instance-cpu", "Lt", [(pool.MaxNodeCpu + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)]),
+        };
+        if (pool.GpusPerNode is { } gpus)
+        {
+            requirements.Add(Requirement("karpenter.k8s.aws/instance-gpu-count", "In", [gpus.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+        }
+
+        var labels = new Dictionary<string, object>();
+        foreach (var (key, value) in pool.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            labels[key] = value;
+        }
+
+        var template = new Dictionary<string, object>
+        {
+            ["nodeClassRef"] = new Dictionary<string, object>
+            {
+                ["group"] = "karpenter.k8s.aws",
+                ["kind"] = "EC2NodeClass",
+                ["name"] = pool.NodeClassName,
+            },
+            ["requirements"] = requirements,
+            ["expireAfter"] = pool.ExpireAfter,
+        };
+        if (pool.Taints.Length > 0)
+        {
+            template["taints"] = pool.Taints.Select(t =>
+            {
+                var taint = new Dictionary<string, object> { ["key"] = t.Key, ["effect"] = t.Effect };
+                if (t.Value is not null)
+                {
+                    taint["value"] = t.Value;
+                }
+
+                return (object)taint;
+            }).ToList();
+        }
+
+        var limits = new Dictionary<string, object> { ["cpu"] = pool.CpuLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (pool.GpusPerNode is not null)
+        {
+            limits["nvidia.com/gpu"] = pool.GpuLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new Dictionary<string, object>
+        {
+            ["template"] = new Dictionary<string, object>
+            {
+                ["metadata"] = new Dictionary<string, object> { ["labels"] = labels },
+                ["spec"] = template,
+            },
+            ["limits"] = limits,
+            // Idle and underused nodes are removed: pools with nothing to run scale to zero.
+            ["disruption"] = new Dictionary<string, object>
+            {
+                ["consolidationPolicy"] = "WhenEmptyOrUnderutilized",
+                ["consolidateAfter"] = pool.ConsolidateAfter,
+                ["budgets"] = new List<object> { new Dictionary<string, object> { ["nodes"] = "10%" } },
+            },
+        };
+    }
+
+    private static Dictionary<string, object> Requirement(string key, string @operator, IEnumerable<string> values) => new()
+    {
+        ["key"] = key,
+        ["operator"] = @operator,
+        ["values"] = values.Select(v => (object)v).ToList(),
+    };
+}

@@ -1,0 +1,276 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using MlPlatform.Components.Aws;
+using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
+using MlPlatform.Stacks.Shared;
+using Pulumi;
+using Pulumi.Aws;
+using K8s = Pulumi.Kubernetes;
+
+namespace MlPlatform.Stacks.Aws;
+
+/// <summary>
+/// The <c>aws</c> target: a VPC, a locked-down EKS cluster, Karpenter for GPU and batch capacity, and the MLflow
+/// storage (S3 artifacts, RDS PostgreSQL, credentials in Secrets Manager) with IRSA identities; then the shared
+/// Kubernetes layers on top, through a provider built from the cluster.
+/// </summary>
+public static partial class AwsStack
+{
+    /// <summary>The MLflow database and user name.</summary>
+    public const string MlflowDatabase = "mlflow";
+
+    /// <summary>The service account of MLflow (bound to the bucket role).</summary>
+    public const string MlflowServiceAccount = "mlflow";
+
+    /// <summary>The service account of external-secrets (bound to the secrets role).</summary>
+    public const string ExternalSecretsServiceAccount = "external-secrets";
+
+    /// <summary>The service account of the Karpenter controller.</summary>
+    public const string KarpenterServiceAccount = "karpenter";
+
+    /// <summary>The EKS cluster name of a stack.</summary>
+    public static string ClusterName(string project, string stack) => $"{project}-{stack}";
+
+    /// <summary>Deploys the platform on AWS: the cloud resources, then the shared Kubernetes layers.</summary>
+    /// <param name="config">The validated configuration (cloud <c>aws</c>).</param>
+    /// <exception cref="ConfigValidationException">When the stack name cannot name the cluster's resources.</exception>
+    public static Dictionary<string, object?> Deploy(PlatformConfig config)
+    {
+        var clusterName = ClusterName(Deployment.Instance.ProjectName, Deployment.Instance.StackName);
+        if (!ValidClusterName().IsMatch(clusterName))
+        {
+            throw new ConfigValidationException([new ConfigProblem("stack name",
+                $"the cluster is named '<project>-<stack>' = '{clusterName}': it must be lower-case letters, digits and '-', start with a letter and be at most 32 characters, because AWS names derived from it (IAM roles, EventBridge rules, RDS identifiers) are short")]);
+        }
+
+        var cloud = Provision(config, clusterName);
+        var outputs = KubernetesPlatform.Deploy(config, cloud.Kubernetes, cloud.Integration);
+        foreach (var (key, value) in cloud.Outputs)
+        {
+            outputs[key] = value;
+        }
+
+        return outputs;
+    }
+
+    /// <summary>
+    /// Creates the AWS resources and the Kubernetes provider of the cluster, and says what the shared layers get
+    /// from them. Must run inside a Pulumi deployment.
+    /// </summary>
+    /// <param name="config">The validated configuration (cloud <c>aws</c>).</param>
+    /// <param name="clusterName">The EKS cluster name.</param>
+    public static AwsPlatform Provision(PlatformConfig config, string clusterName)
+    {
+        var aws = config.Aws ?? throw new ArgumentException("The aws stack needs the aws settings.", nameof(config));
+        var region = config.Region ?? throw new ArgumentException("The aws stack needs a region.", nameof(config));
+        var tags = Tags(config, clusterName);
+
+        // The region is mlplatform:region, not aws:region: one explicit provider for every AWS resource and invoke.
+        var provider = new Pulumi.Aws.Provider("aws", new ProviderArgs { Region = region });
+        var awsOptions = new ComponentResourceOptions { Provider = provider };
+        var invokeOptions = new InvokeOptions { Provider = provider };
+        var partition = GetPartition.Invoke(new GetPartitionInvokeArgs(), invokeOptions).Apply(p => p.Partition);
+        var accountId = GetCallerIdentity.Invoke(new GetCallerIdentityInvokeArgs(), invokeOptions).Apply(c => c.AccountId);
+
+        var network = new AwsNetwork("network", new AwsNetworkArgs
+        {
+            ClusterName = clusterName,
+            Cidr = aws.VpcCidr,
+            NatGatewayPerZone = config.IsProduction,
+            FlowLogRetentionDays = aws.LogRetentionDays,
+            Tags = tags,
+        }, awsOptions);
+
+        var cluster = new EksCluster("eks", new EksClusterArgs
+        {
+            Name = clusterName,
+            KubernetesVersion = config.KubernetesVersion,
+            Region = region,
+            Partition = partition,
+            SubnetIds = network.PrivateSubnetIds,
+            PublicAccessCidrs = config.IsProduction ? [] : aws.PublicAccessCidrs,
+            AdminRoleArns = aws.AdminRoleArns,
+            SystemNodes = new SystemNodeGroupSettings(aws.SystemInstanceType, config.SystemNodePool.Min, config.SystemNodePool.Max, config.SystemNodePool.Desired),
+            NodeImage = aws.NodeImage,
+            DeletionProtection = config.IsProduction,
+            LogRetentionDays = aws.LogRetentionDays,
+            Tags = tags,
+        }, awsOptions);
+
+        var karpenterAws = new KarpenterInfrastructure("karpenter", new KarpenterInfrastructureArgs
+        {
+            ClusterName = clusterName,
+            ClusterNameOutput = cluster.ClusterName,
+            OidcProviderArn = cluster.OidcProviderArn,
+            OidcIssuer = cluster.OidcIssuer,
+            Namespace = PlatformNamespaces.Karpenter,
+            ServiceAccount = KarpenterServiceAccount,
+            Region = region,
+            Partition = partition,
+            AccountId = accountId,
+            Tags = tags,
+        }, awsOptions);
+
+        var outputs = new Dictionary<string, object?>();
+        var annotations = ImmutableDictionary.CreateBuilder<string, InputMap<string>>();
+        var secretArns = new List<Output<string>>();
+        var secretKeys = new List<Output<string>>();
+        Output<string>? artifactStoreUri = null;
+        DatabaseConnection? database = null;
+
+        if (config.Addons.Mlflow)
+        {
+            var bucket = new ArtifactBucket("mlflow-artifacts", new ArtifactBucketArgs
+            {
+                NamePrefix = BucketPrefix(clusterName),
+                Description = $"MLflow artifacts of {clusterName}",
+                Tags = tags,
+            }, awsOptions);
+            artifactStoreUri = bucket.Uri;
+
+            var db = new PostgresDatabase("mlflow-db", new PostgresDatabaseArgs
+            {
+                Identifier = $"{clusterName}-mlflow",
+                VpcId = network.VpcId,
+                SubnetIds = network.PrivateSubnetIds,
+                ClientSecurityGroupIds = [cluster.ClusterSecurityGroupId],
+                DatabaseName = MlflowDatabase,
+                Username = MlflowDatabase,
+                SecretName = $"{clusterName}/mlflow/database",
+                InstanceClass = aws.Database.InstanceClass,
+                AllocatedStorage = aws.Database.AllocatedStorage,
+                BackupRetentionDays = aws.Database.BackupRetentionDays,
+                EngineVersion = aws.Database.EngineVersion,
+                MultiAz = config.IsProduction,
+                DeletionProtection = config.IsProduction,
+                LogRetentionDays = aws.LogRetentionDays,
+                Tags = tags,
+            }, awsOptions);
+            database = new DatabaseConnection(db.Address, db.Port, MlflowDatabase, MlflowDatabase, db.SecretName, db.Password);
+            secretArns.Add(db.SecretArn);
+            secretKeys.Add(db.KmsKeyArn);
+
+            var mlflowRole = new IrsaRole("mlflow-irsa", new IrsaRoleArgs
+            {
+                OidcProviderArn = cluster.OidcProviderArn,
+                OidcIssuer = cluster.OidcIssuer,
+                Namespace = PlatformNamespaces.Mlflow,
+                ServiceAccount = MlflowServiceAccount,
+                Description = $"MLflow of {clusterName}: its artifact bucket only",
+                InlinePolicy = Output.Tuple(bucket.BucketArn, bucket.KmsKeyArn).Apply(t => IamPolicies.BucketReadWrite(t.Item1, t.Item2)),
+                Tags = tags,
+            }, awsOptions);
+            annotations[mlflowRole.ServiceAccountKey] = mlflowRole.Annotations;
+
+            outputs["artifactBucket"] = bucket.BucketName;
+            outputs["artifactStoreUri"] = bucket.Uri;
+            outputs["databaseEndpoint"] = Output.Format($"{db.Address}:{db.Port}");
+            outputs["databaseSecretName"] = db.SecretName;
+            outputs["mlflowRoleArn"] = mlflowRole.RoleArn;
+        }
+
+        if (config.Addons.ExternalSecrets && secretArns.Count > 0)
+        {
+            var externalSecretsRole = new IrsaRole("external-secrets-irsa", new IrsaRoleArgs
+            {
+                OidcProviderArn = cluster.OidcProviderArn,
+                OidcIssuer = cluster.OidcIssuer,
+                Namespace = PlatformNamespaces.ExternalSecrets,
+                ServiceAccount = ExternalSecretsServiceAccount,
+                Description = $"external-secrets of {clusterName}: the platform's secrets only",
+                InlinePolicy = Output.Tuple(Output.All(secretArns), secretKeys[0])
+                    .Apply(t => IamPolicies.SecretsRead(t.Item1, t.Item2)),
+                Tags = tags,
+            }, awsOptions);
+            annotations[externalSecretsRole.ServiceAccountKey] = externalSecretsRole.Annotations;
+            outputs["externalSecretsRoleArn"] = externalSecretsRole.RoleArn;
+        }
+
+        // Every Kubernetes call needs the deployer's access entry; every workload needs nodes and the CNI.
+        var kubernetes = new K8s.Provider("eks", new K8s.ProviderArgs
+        {
+            KubeConfig = cluster.Kubeconfig,
+            EnableServerSideApply = true,
+        }, new CustomResourceOptions { DependsOn = [.. cluster.AdminAccess] });
+
+        var karpenterSettings = new KarpenterControllerSettings(
+            clusterName,
+            karpenterAws.QueueName,
+            KarpenterServiceAccount,
+            config.IsProduction ? 2 : 1,
+            ImmutableDictionary<string, string>.Empty.Add(EksCluster.SystemNodeLabel, "system"));
+        var nodeClasses = AwsNodePools.NodeClasses(config, aws, clusterName, tags);
+        var nodePools = config.NodePools.Select(AwsNodePools.ToKarpenter).ToImmutableArray();
+
+        var integration = new CloudIntegration
+        {
+            ArtifactStoreUri = artifactStoreUri,
+            Database = database,
+            SecretStore = new SecretStoreBackend("aws-secrets-manager", ImmutableDictionary<string, Input<string>>.Empty.Add("region", region)),
+            ServiceAccountAnnotations = annotations.ToImmutable(),
+            NodeImageHasGpuDriver = aws.NodeImage.ShipsGpuDriver(),
+            ClusterReady = [.. cluster.Ready, karpenterAws.NodeAccessEntry],
+            ClusterAddons =
+            [
+                tenancy =>
+                {
+                    var ns = tenancy.Namespaces[PlatformNamespaces.Karpenter];
+                    _ = new Karpenter("karpenter", new KarpenterArgs
+                    {
+                        Namespace = ns.NamespaceName,
+                        NamespaceResource = ns,
+                        Controller = karpenterSettings,
+                        ControllerRoleArn = karpenterAws.ControllerRoleArn,
+                        NodeClasses = nodeClasses,
+                        NodePools = nodePools,
+                        Labels = TenancyPlan.CommonLabels(config),
+                    }, new ComponentResourceOptions
+                    {
+                        Provider = kubernetes,
+                        // The controller runs on the system nodes and its nodes join through their access entry. The node
+                        // classes name the node role and the queue by name: depending on the whole infrastructure keeps
+                        // them until the pools are gone and their instances terminated.
+                        DependsOn = [.. cluster.Ready, karpenterAws],
+                    });
+                },
+            ],
+        };
+
+        outputs["region"] = region;
+        outputs["clusterName"] = cluster.ClusterName;
+        outputs["clusterEndpoint"] = cluster.Endpoint;
+        outputs["kubeconfig"] = cluster.Kubeconfig;
+        outputs["oidcProviderArn"] = cluster.OidcProviderArn;
+        outputs["vpcId"] = network.VpcId;
+        outputs["privateSubnetIds"] = network.PrivateSubnetIds;
+        outputs["karpenterControllerRoleArn"] = karpenterAws.ControllerRoleArn;
+        outputs["karpenterNodeRoleArn"] = karpenterAws.NodeRoleArn;
+        outputs["karpenterInterruptionQueue"] = karpenterAws.QueueName;
+        outputs["nodePools"] = AwsNodePools.Summary(config);
+        return new AwsPlatform(integration, kubernetes, outputs);
+    }
+
+    /// <summary>The bucket name prefix: S3 allows at most 37 characters before the unique suffix.</summary>
+    public static string BucketPrefix(string clusterName)
+    {
+        var prefix = $"{clusterName}-mlflow-";
+        return prefix.Length <= 37 ? prefix : $"{prefix[..36].TrimEnd('-')}-";
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    private static partial Regex ValidClusterName();
+
+    /// <summary>The tags of every AWS resource of the stack.</summary>
+    public static ImmutableDictionary<string, string> Tags(PlatformConfig config, string clusterName) =>
+        ImmutableDictionary<string, string>.Empty
+            .Add("mlplatform.io/cluster", clusterName)
+            .Add(PlatformLabels.Environment, ConfigReader.Lower(config.Environment))
+            .Add("managed-by", "pulumi");
+}
+
+/// <summary>What the AWS layer hands on: the shared layers' integration, the cluster's provider, and its stack outputs.</summary>
+/// <param name="Integration">Storage, database, secret store, identities and readiness for the shared layers.</param>
+/// <param name="Kubernetes">The provider of the EKS cluster.</param>
+/// <param name="Outputs">The AWS stack outputs (cluster, network, identities, storage, node pools).</param>
+public sealed record AwsPlatform(CloudIntegration Integration, K8s.Provider Kubernetes, Dictionary<string, object?> Outputs);

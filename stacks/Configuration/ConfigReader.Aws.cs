@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using MlPlatform.Components.Aws;
+
+namespace MlPlatform.Stacks.Configuration;
+
+/// <summary>Reading and validation of <c>mlplatform:aws</c>.</summary>
+public static partial class ConfigReader
+{
+    /// <summary>
+    /// Reads <c>mlplatform:aws</c>: null on other clouds (where setting it is a problem), the validated settings with
+    /// their defaults on <c>aws</c>.
+    /// </summary>
+    private static AwsConfig? ReadAws(
+        JsonConfigNode? node, CloudKind? cloud, bool production, SystemNodePoolConfig systemPool, List<ConfigProblem> problems)
+    {
+        if (cloud != CloudKind.Aws)
+        {
+            if (node is not null && cloud is not null)
+            {
+                problems.Add(new(Key("aws"), $"only used with cloud 'aws', not '{Lower(cloud.Value)}'"));
+            }
+
+            return null;
+        }
+
+        var vpcCidr = node?.String("vpcCidr") ?? AwsConfig.DefaultVpcCidr;
+        if (!IsCidr(vpcCidr))
+        {
+            node!.Problem("vpcCidr", $"'{vpcCidr}' is not an IPv4 CIDR such as 10.0.0.0/16");
+        }
+        else if (PrefixLength(vpcCidr) is < 16 or > 20)
+        {
+            node!.Problem("vpcCidr", $"must be a /16 to /20 (it is split into six subnets across three zones), not /{PrefixLength(vpcCidr)}");
+        }
+
+        var publicCidrs = node?.StringList("publicAccessCidrs") ?? [];
+        foreach (var cidr in publicCidrs.Where(c => !IsCidr(c)))
+        {
+            node!.Problem("publicAccessCidrs", $"'{cidr}' is not an IPv4 CIDR such as 203.0.113.0/24");
+        }
+
+        if (production && publicCidrs.Contains("0.0.0.0/0"))
+        {
+            node!.Problem("publicAccessCidrs", "0.0.0.0/0 would open the production API server to the internet");
+        }
+        else if (production && !publicCidrs.IsEmpty)
+        {
+            node!.Problem("publicAccessCidrs", "the production API server is private (reach it from the VPC, a VPN or a bastion); remove this key");
+        }
+
+        var adminRoles = node?.StringList("adminRoleArns") ?? [];
+        if (adminRoles.IsEmpty)
+        {
+            problems.Add(new($"{Key("aws")}.adminRoleArns",
+                "required: at least one IAM role ARN, including the role that runs `pulumi up` (the cluster creator is not made admin implicitly)"));
+        }
+
+        for (var i = 0; i < adminRoles.Length; i++)
+        {
+            if (!IamRoleArn().IsMatch(adminRoles[i]))
+            {
+                node!.Problem($"adminRoleArns[{i}]", $"'{adminRoles[i]}' is not an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin");
+            }
+        }
+
+        var image = ReadEnum<NodeImageFamily>(node?.String("nodeImage"), node?.Child("nodeImage") ?? "", problems, required: false, fullKey: true)
+            ?? NodeImageFamily.Al2023;
+        var imageVersion = node?.String("nodeImageVersion") ?? "latest";
+        if (imageVersion != "latest" && !AmiVersion().IsMatch(imageVersion))
+        {
+            node!.Problem("nodeImageVersion", $"'{imageVersion}' is neither 'latest' nor an image release such as v20251103 (al2023) or v1.50.0 (bottlerocket)");
+        }
+
+        var retention = node?.Int("logRetentionDays") ?? (production ? 365 : 30);
+        if (!AwsConfig.LogRetentionValues.Contains(retention))
+        {
+            node!.Problem("logRetentionDays", $"{retention} is not a CloudWatch Logs retention ({string.Join(", ", AwsConfig.LogRetentionValues)})");
+        }
+
+        var database = ReadAwsDatabase(node?.Object("database"), production);
+        node?.RejectUnknownKeys();
+
+        var instanceType = systemPool.InstanceType ?? AwsConfig.DefaultSystemInstanceType;
+        if (!Ec2InstanceType().IsMatch(instanceType))
+        {
+            problems.Add(new($"{Key("systemNodePool")}.instanceType", $"'{instanceType}' is not an EC2 instance type such as m7i.xlarge"));
+        }
+
+        return new AwsConfig
+        {
+            VpcCidr = vpcCidr,
+            PublicAccessCidrs = publicCidrs,
+            AdminRoleArns = adminRoles,
+            NodeImage = image,
+            NodeImageVersion = imageVersion,
+            SystemInstanceType = instanceType,
+            LogRetentionDays = retention,
+            Database = database,
+        };
+    }
+
+    private static AwsDatabaseConfig ReadAwsDatabase(JsonConfigNode? node, bool production)
+    {
+        var instanceClass = node?.String("instanceClass") ?? (production ? "db.r7g.large" : "db.t4g.medium");
+        var storage = node?.Int("allocatedStorage") ?? (production ? 100 : 20);
+        var retention = node?.Int("backupRetentionDays") ?? (production ? 14 : 7);
+        var version = node?.String("engineVersion") ?? AwsConfig.DefaultPostgresVersion;
+        node?.RejectUnknownKeys();
+
+        if (!instanceClass.StartsWith("db.", StringComparison.Ordinal) || !Ec2InstanceType().IsMatch(instanceClass[3..]))
+        {
+            node!.Problem("instanceClass", $"'{instanceClass}' is not an RDS instance class such as db.t4g.medium");
+        }
+
+        if (storage is < 20 or > 65536)
+        {
+            node!.Problem("allocatedStorage", $"must be between 20 and 65536 GiB, not {storage}");
+        }
+
+        if (retention is < 7 or > 35)
+        {
+            node!.Problem("backupRetentionDays", $"must be between 7 and 35 days (point-in-time recovery for at least a week), not {retention}");
+        }
+
+        if (!PostgresVersion().IsMatch(version))
+        {
+            node!.Problem("engineVersion", $"'{version}' is not a PostgreSQL version such as 17 or 17.6");
+        }
+
+        return new AwsDatabaseConfig(instanceClass, storage, retention, version);
+    }
+
+    /// <summary>The default address ranges of the network policies: on AWS the API server, nodes and data stores are in the VPC.</summary>
+    private static ImmutableArray<string>? PrivateNetworkDefault(AwsConfig? aws) =>
+        aws is not null && IsCidr(aws.VpcCidr) ? [aws.VpcCidr] : null;
+
+    private static int PrefixLength(string cidr) => int.Parse(cidr[(cidr.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")]
+    private static partial Regex IamRoleArn();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")]
+    private static partial Regex Ec2InstanceType();
+
+    [GeneratedRegex(@"^v[0-9]+(\.[0-9]+)*$")]
+    private static partial Regex AmiVersion();
+
+    [GeneratedRegex(@"^[0-9]{2}(\.[0-9]+)?$")]
+    private static partial Regex PostgresVersion();
+}
