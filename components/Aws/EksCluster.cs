@@ -102,7 +102,7 @@ public sealed class EksCluster : ComponentResource
             EnableKeyRotation = true,
             DeletionWindowInDays = 30,
             Tags = AwsTags.Of(tags),
-        }, child);
+        }, new CustomResourceOptions { Parent = this, Protect = true }); // losing it makes every Kubernetes secret unreadable
         _ = new Pulumi.Aws.Kms.Alias($"{name}-secrets", new Pulumi.Aws.Kms.AliasArgs
         {
             Name = $"alias/{args.Name}-eks-secrets",

@@ -187,7 +187,7 @@ public class AwsStackScenarioTests
         Assert.True(database.Protect);
         Assert.True(recorded.Single(r => r.Type == "aws:s3/bucket:Bucket").Protect);
         Assert.True(recorded.Single(r => r.Type == "aws:secretsmanager/secret:Secret").Protect);
-        Assert.All(recorded.Where(r => r.Type == "aws:kms/key:Key" && r.Name != "eks-secrets"), k => Assert.True(k.Protect));
+        Assert.All(recorded.Where(r => r.Type == "aws:kms/key:Key"), k => Assert.True(k.Protect, $"{k.Name} is not protected"));
         Assert.DoesNotContain(recorded, r => r.Protect && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal));
 
         var plan = await Scenario.StackFileAsync("production");

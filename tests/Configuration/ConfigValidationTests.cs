@@ -273,10 +273,10 @@ public class ConfigValidationTests
         string[] expected =
         [
             "mlplatform:environment", "mlplatform:region", "mlplatform:nodePools[0].max",
-            "mlplatform:nodePools[0].taints", "mlplatform:teams[0].name",
+            "mlplatform:nodePools[0].taints", "mlplatform:teams[0].name", "mlplatform:aws.adminRoleArns",
         ];
         Assert.Equal(expected, error.Problems.Select(p => p.Key).ToArray());
-        Assert.StartsWith("Invalid stack configuration (5 problems)", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid stack configuration (6 problems)", error.Message, StringComparison.Ordinal);
         Assert.All(expected, key => Assert.Contains($"  - {key}: ", error.Message, StringComparison.Ordinal));
     }
 }
