@@ -57,6 +57,9 @@ public static partial class ConfigReader
             cloud ?? CloudKind.Existing,
             problems);
         var network = ReadNetwork(ParseObject(get, "network", problems), problems);
+        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
+        var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
+        var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
@@ -81,6 +84,9 @@ public static partial class ConfigReader
             Namespaces = namespaces,
             Addons = addons,
             Network = network,
+            Kserve = kserve,
+            Mlflow = mlflow,
+            ArgoCd = argoCd,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
         };
     }

@@ -6,8 +6,8 @@ using K8s = Pulumi.Kubernetes;
 namespace MlPlatform.Stacks.Shared;
 
 /// <summary>
-/// Everything from the Kubernetes provider inward, identical on every cloud: the tenancy layer and the ML layer,
-/// fed with the cloud's <see cref="CloudIntegration"/>.
+/// Everything from the Kubernetes provider inward, identical on every cloud: the tenancy layer, then the ML
+/// workloads layer (<see cref="MlWorkloadsLayer"/>), fed with the cloud's <see cref="CloudIntegration"/>.
 /// </summary>
 public static class KubernetesPlatform
 {
@@ -19,13 +19,21 @@ public static class KubernetesPlatform
         options.DependsOn.AddRange(cloud.ClusterReady.Select(r => (Input<Resource>)r).ToList());
 
         var tenancy = new Tenancy("tenancy", TenancyPlan.Build(config, cloud), options);
+        var services = new PlatformServices(); // replaced by the platform-services layer at merge
+        var workloads = MlWorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
 
-        return new Dictionary<string, object?>
+        var outputs = new Dictionary<string, object?>
         {
             ["cloud"] = ConfigReader.Lower(config.Cloud),
             ["environment"] = ConfigReader.Lower(config.Environment),
             ["namespaces"] = tenancy.Namespaces.Keys.Order(StringComparer.Ordinal).ToList(),
             ["priorityClasses"] = tenancy.PriorityClasses.Names.ToList(),
         };
+        foreach (var (key, value) in workloads.Outputs())
+        {
+            outputs[key] = value;
+        }
+
+        return outputs;
     }
 }
