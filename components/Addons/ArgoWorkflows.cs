@@ -50,13 +50,8 @@ public sealed class ArgoWorkflows : ComponentResource
 
     /// <summary>Installs Argo Workflows.</summary>
     public ArgoWorkflows(string name, ArgoWorkflowsArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, options)
+        : base(TypeToken, name, CheckAuthModes(args, options))
     {
-        if (args.ServerAuthModes.IsEmpty || args.ServerAuthModes.Any(m => m is not ("sso" or "client")))
-        {
-            throw new ArgumentException("The Argo server authenticates with 'sso' and/or 'client' only.", nameof(args));
-        }
-
         var inNamespace = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
         var metadata = (string objectName) => new ObjectMetaArgs { Name = objectName, Namespace = args.Namespace, Labels = args.Labels };
 
@@ -101,6 +96,12 @@ public sealed class ArgoWorkflows : ComponentResource
 
     /// <summary>The release.</summary>
     public K8s.Helm.V3.Release Release { get; }
+
+    // Runs before anything is registered: an open server is refused outright.
+    private static ComponentResourceOptions? CheckAuthModes(ArgoWorkflowsArgs args, ComponentResourceOptions? options) =>
+        args.ServerAuthModes.IsEmpty || args.ServerAuthModes.Any(m => m is not ("sso" or "client"))
+            ? throw new ArgumentException("The Argo server authenticates with 'sso' and/or 'client' only.", nameof(args))
+            : options;
 
     /// <summary>The service account workflow pods run as.</summary>
     public K8s.Core.V1.ServiceAccount ServiceAccount { get; }
