@@ -72,18 +72,21 @@ public sealed class ArgoCdArgs
 }
 
 /// <summary>
-/// Argo CD for GitOps of workloads, with an optional Application. Metrics (each a Service named
-/// <c>argocd-&lt;component&gt;-metrics</c> with labels <c>app.kubernetes.io/name: argocd-&lt;component&gt;-metrics</c>,
-/// <c>app.kubernetes.io/component: &lt;component&gt;</c>, <c>app.kubernetes.io/instance: argo-cd</c>, port
-/// <c>http-metrics</c>): application-controller 8082, server 8083, repo-server 8084, applicationset-controller 8080.
+/// Argo CD for GitOps of workloads, with an optional Application. Metrics Services (label
+/// <c>app.kubernetes.io/instance: argocd</c>, port <c>http-metrics</c>, path <c>/metrics</c>):
+/// <c>argocd-application-controller-metrics</c> (<c>app.kubernetes.io/name: argocd-metrics</c>,
+/// <c>app.kubernetes.io/component: application-controller</c>, 8082), <c>argocd-server-metrics</c>
+/// (<c>argocd-server-metrics</c>, <c>server</c>, 8083), <c>argocd-repo-server-metrics</c>
+/// (<c>argocd-repo-server-metrics</c>, <c>repo-server</c>, 8084) and <c>argocd-applicationset-controller-metrics</c>
+/// (<c>argocd-metrics</c>, <c>applicationset-controller</c>, 8080).
 /// </summary>
 public sealed class ArgoCd : ComponentResource
 {
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "mlplatform:addons:ArgoCd";
 
-    /// <summary>The Helm release name.</summary>
-    public const string ReleaseName = "argo-cd";
+    /// <summary>The Helm release name; the chart's name override is <c>argocd</c>, so objects are named <c>argocd-*</c>.</summary>
+    public const string ReleaseName = "argocd";
 
     /// <summary>Installs Argo CD.</summary>
     public ArgoCd(string name, ArgoCdArgs args, ComponentResourceOptions? options = null)

@@ -107,7 +107,8 @@ public static partial class ConfigReader
         return new MlflowConfig { Replicas = replicas };
     }
 
-    private static ArgoCdConfig ReadArgoCd(JsonConfigNode? node, AddonsConfig addons, List<ConfigProblem> problems)
+    private static ArgoCdConfig ReadArgoCd(
+        JsonConfigNode? node, AddonsConfig addons, ImmutableArray<NamespaceConfig> namespaces, List<ConfigProblem> problems)
     {
         var app = node?.Object("application");
         node?.RejectUnknownKeys();
@@ -162,6 +163,12 @@ public static partial class ConfigReader
         else if (!KubernetesNames.IsDns1123Label(ns))
         {
             app.Problem("namespace", $"'{ns}' is not a DNS-1123 label");
+        }
+        else if (namespaces.All(n => n.Name != ns))
+        {
+            // Applications never create namespaces: every namespace needs the tenancy layer's quota and policies.
+            var teams = string.Join(", ", namespaces.Where(n => n.IsTeam).Select(n => n.Name));
+            app.Problem("namespace", $"'{ns}' is not a namespace of the platform; add it to {Key("teams")} (teams: {teams})");
         }
 
         return repoUrl is null || ns is null

@@ -59,7 +59,7 @@ public static partial class ConfigReader
         var network = ReadNetwork(ParseObject(get, "network", problems), problems);
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
-        var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, problems);
+        var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))

@@ -102,7 +102,7 @@ public static class MlWorkloadsLayer
             Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace) : null,
             SampleModel = sample is null ? null : SampleModel(sample),
             ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
-            ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving]],
+            ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],
             Labels = labels,
         }, options);
     }

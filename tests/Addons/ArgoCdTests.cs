@@ -89,12 +89,12 @@ public class ArgoCdTests
             _ = new ArgoCd("argo-cd", new ArgoCdArgs { Namespace = "argocd", NamespaceReady = ns, Application = App, ApplicationReady = [destination] });
         });
 
-        var release = DependencyRecorder.Json(mocks.Single(Types.Release, "argo-cd"));
+        var release = DependencyRecorder.Json(mocks.Single(Types.Release, "argocd"));
         Assert.Equal("argo-cd", release["chart"]!.GetValue<string>());
         Assert.Equal("10.1.1", release["version"]!.GetValue<string>());
         Assert.Equal("https://argoproj.github.io/argo-helm", release["repositoryOpts"]!["repo"]!.GetValue<string>());
         Assert.Equal("argocd", release["namespace"]!.GetValue<string>());
-        Assert.True(graph.DependsOn(Types.Application, "argo-cd-workloads", Types.Release, "argo-cd"));
+        Assert.True(graph.DependsOn(Types.Application, "argo-cd-workloads", Types.Release, "argocd"));
         Assert.True(graph.DependsOn(Types.Application, "argo-cd-workloads", Types.Namespace, "team-research"));
 
         var app = DependencyRecorder.Json(mocks.Single(Types.Application, "argo-cd-workloads"));

@@ -162,6 +162,11 @@ public class MlWorkloadsConfigTests
         Assert.Contains(problems, p => p.Key == "mlplatform:argoCd.application.name");
     }
 
+    [Fact]
+    public void Application_namespace_must_be_created_by_the_platform() =>
+        AssertProblem(new() { ["argoCd"] = new { application = new { repoUrl = "https://example.com/r.git", @namespace = "team-b" } } },
+            "mlplatform:argoCd.application.namespace", "not a namespace of the platform");
+
     [Theory]
     [InlineData("/apps")]
     [InlineData("apps/../secrets")]
@@ -211,7 +216,13 @@ public class MlWorkloadsConfigTests
 
     private static Func<string, string?> Get(Dictionary<string, object> overrides)
     {
-        var values = new Dictionary<string, object> { ["cloud"] = "existing", ["environment"] = "staging", ["nodePools"] = Pools };
+        var values = new Dictionary<string, object>
+        {
+            ["cloud"] = "existing",
+            ["environment"] = "staging",
+            ["nodePools"] = Pools,
+            ["teams"] = new[] { new { name = "team-a" } },
+        };
         foreach (var (key, value) in overrides)
         {
             values[key] = value;

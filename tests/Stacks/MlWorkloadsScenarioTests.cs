@@ -97,8 +97,8 @@ public class MlWorkloadsScenarioTests
         var plan = await Scenario.StackFileAsync("production");
 
         var releases = plan.OfType(Release).ToDictionary(r => r.Name, r => r.Inputs);
-        Assert.True(releases["argo-cd"]["values"]!["redis-ha"]!["enabled"]!.GetValue<bool>());
-        Assert.Equal(2, releases["argo-cd"]["values"]!["server"]!["replicas"]!.GetValue<long>());
+        Assert.True(releases["argocd"]["values"]!["redis-ha"]!["enabled"]!.GetValue<bool>());
+        Assert.Equal(2, releases["argocd"]["values"]!["server"]!["replicas"]!.GetValue<long>());
         Assert.Equal(2, releases["argo-workflows"]["values"]!["controller"]!["replicas"]!.GetValue<long>());
 
         // An existing cluster has no cloud database: even production runs the one-replica fallback.
@@ -134,6 +134,29 @@ public class MlWorkloadsScenarioTests
         Assert.DoesNotContain(plan.OfType(Release), r => r.Name == "mlflow");
         var template = Assert.Single(plan.OfType("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate"));
         Assert.DoesNotContain(template.Inputs["spec"]!["templates"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "register");
+    }
+
+    [Fact]
+    public async Task Configured_application_and_canary_reach_the_plan()
+    {
+        var config = Scenario.Existing();
+        config["teams"] = new[] { new { name = "team-a" } };
+        config["nodePools"] = new[]
+        {
+            new { name = "gpu", role = "gpu", accelerator = "l4", min = 0, max = 2, taints = new[] { new { key = "nvidia.com/gpu", value = "present", effect = "NoSchedule" } } },
+        };
+        config["kserve"] = new { sampleModel = new { model = "a/stable", canaryModel = "a/next", canaryTrafficPercent = 20 } };
+        config["argoCd"] = new { application = new { repoUrl = "https://github.com/example/workloads.git", path = "apps", @namespace = "team-a", selfHeal = false } };
+
+        var plan = await Scenario.RunAsync(config);
+
+        var app = Assert.Single(plan.OfType("kubernetes:argoproj.io/v1alpha1:Application"));
+        Assert.Equal("team-a", app.Inputs["spec"]!["destination"]!["namespace"]!.GetValue<string>());
+        Assert.False(app.Inputs["spec"]!["syncPolicy"]!["automated"]!["selfHeal"]!.GetValue<bool>());
+        Assert.Empty(CrdSchema.Problems("argoproj.io", "v1alpha1", "Application", app.Inputs));
+        var isvc = Assert.Single(plan.OfType("kubernetes:serving.kserve.io/v1beta1:InferenceService"));
+        Assert.Equal(20, isvc.Inputs["spec"]!["canary"]![0]!["trafficPercent"]!.GetValue<long>());
+        Assert.Empty(CrdSchema.Problems("serving.kserve.io", "v1beta1", "InferenceService", isvc.Inputs));
     }
 
     [Fact]
