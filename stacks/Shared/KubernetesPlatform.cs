@@ -19,8 +19,7 @@ public static class KubernetesPlatform
         options.DependsOn.AddRange(cloud.ClusterReady.Select(r => (Input<Resource>)r).ToList());
 
         var tenancy = new Tenancy("tenancy", TenancyPlan.Build(config, cloud), options);
-        var services = new PlatformServices(); // replaced by the platform-services layer at merge
-        var workloads = MlWorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
+        var workloads = MlWorkloadsLayer.Deploy(config, tenancy, new PlatformServices(), cloud, options); // replaced by the platform-services layer at merge
 
         var outputs = new Dictionary<string, object?>
         {
