@@ -261,8 +261,13 @@ public sealed record TrainingPipeline
             raise SystemExit(f"accuracy {metrics['accuracy']:.3f} is below the floor {floor}: not registering")
         """;
 
+    // The client API registers the run's artifact directory as a model version on MLflow 2 and 3 alike,
+    // without needing the training framework in the register image.
     private const string RegisterSource = """
         import json, mlflow
+        from mlflow.exceptions import MlflowException
+        from mlflow.tracking import MlflowClient
+        name = "{{workflow.parameters.model-name}}"
         with open("/workspace/metrics.json") as f:
             metrics = json.load(f)
         mlflow.set_experiment("{{workflow.parameters.experiment-name}}")
@@ -271,7 +276,13 @@ public sealed record TrainingPipeline
             mlflow.log_metrics({"accuracy": metrics["accuracy"], "train_loss": metrics["train_loss"]})
             mlflow.log_artifact("/workspace/model.pt", artifact_path="model")
             mlflow.log_artifact("/workspace/scaler.json", artifact_path="model")
-        version = mlflow.register_model(f"runs:/{run.info.run_id}/model", "{{workflow.parameters.model-name}}")
-        print(f"registered {version.name} version {version.version}")
+        client = MlflowClient()
+        try:
+            client.create_registered_model(name)
+        except MlflowException as error:
+            if error.error_code != "RESOURCE_ALREADY_EXISTS":
+                raise
+        version = client.create_model_version(name, source=f"{run.info.artifact_uri}/model", run_id=run.info.run_id)
+        print(f"registered {name} version {version.version}")
         """;
 }
