@@ -43,8 +43,9 @@ public sealed class KserveArgs
 /// KServe in Standard (raw deployment) mode: the CRD chart, then the controller chart (no Knative, no Istio;
 /// routes through the Gateway API when a gateway is given), then an optional sample vLLM InferenceService.
 /// Metrics: the controller's metrics are served by kube-rbac-proxy on Service
-/// <c>kserve-controller-manager-metrics-service</c> (labels <c>control-plane: kserve-controller-manager</c>,
-/// <c>controller-tools.k8s.io: "1.0"</c>), port <c>https</c> 8443, path <c>/metrics</c>.
+/// <c>kserve-controller-manager-metrics-service</c> (labels <c>app.kubernetes.io/name: kserve</c>,
+/// <c>control-plane: kserve-controller-manager</c>), port <c>https</c> 8443, path <c>/metrics</c>, behind Kubernetes
+/// authentication. vLLM predictors serve <c>/metrics</c> on their container port 8080.
 /// </summary>
 public sealed class Kserve : ComponentResource
 {

@@ -217,7 +217,7 @@ public class MlflowTests
     [Fact]
     public async Task Fallback_creates_the_volume_and_runs_one_replica_without_a_budget()
     {
-        var mocks = await ComponentTest.RunAsync(() =>
+        var (mocks, graph) = await DependencyRecorder.RunAsync(() =>
         {
             var ns = new K8s.Core.V1.Namespace("mlflow", new NamespaceArgs { Metadata = new ObjectMetaArgs { Name = "mlflow" } });
             _ = new Mlflow("mlflow", new MlflowArgs { Namespace = "mlflow", NamespaceReady = ns, Replicas = 2 });
@@ -230,6 +230,8 @@ public class MlflowTests
         Assert.Equal("mlflow", release["namespace"]!.GetValue<string>());
         Assert.Equal(1, release["values"]!["replicaCount"]!.GetValue<int>());
         Assert.Single(mocks.OfType(Types.Pvc));
+        Assert.True(graph.IsProtected(Types.Pvc, "mlflow-data"));
+        Assert.True(graph.DependsOn(Types.Release, "mlflow", Types.Pvc, "mlflow-data"));
         Assert.Empty(mocks.OfType(Types.Pdb));
         Assert.Empty(mocks.OfType(Types.Secret));
     }

@@ -18,7 +18,7 @@ public static class DependencyRecorder
     public static async Task<(PlanMocks Mocks, DependencyGraph Graph)> RunAsync(Action create, PlanMocks? mocks = null)
     {
         mocks ??= new PlanMocks();
-        var records = new List<(Resource Resource, InputList<Resource> DependsOn)>();
+        var records = new List<(Resource Resource, InputList<Resource> DependsOn, bool Protect)>();
         RecordingStack.Body = create;
         RecordingStack.Records = records;
         try
@@ -32,13 +32,18 @@ public static class DependencyRecorder
         }
 
         var edges = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var (resource, dependsOn) in records)
+        var protectedResources = new HashSet<string>();
+        foreach (var (resource, dependsOn, protect) in records)
         {
             var dependencies = await OutputUtilities.GetValueAsync(dependsOn.ToOutput());
             edges[Key(resource)] = [.. dependencies.Select(Key)];
+            if (protect)
+            {
+                protectedResources.Add(Key(resource));
+            }
         }
 
-        return (mocks, new DependencyGraph(edges));
+        return (mocks, new DependencyGraph(edges, protectedResources));
     }
 
     /// <summary>A registration's inputs as JSON.</summary>
@@ -63,19 +68,22 @@ public static class DependencyRecorder
 
         internal static Action? Body { get; set; }
 
-        internal static List<(Resource Resource, InputList<Resource> DependsOn)>? Records { get; set; }
+        internal static List<(Resource Resource, InputList<Resource> DependsOn, bool Protect)>? Records { get; set; }
 
         private static ResourceTransformationResult? Record(ResourceTransformationArgs args)
         {
-            Records?.Add((args.Resource, args.Options.DependsOn));
+            Records?.Add((args.Resource, args.Options.DependsOn, args.Options.Protect == true));
             return null;
         }
     }
 }
 
-/// <summary>Explicit dependencies by resource, keyed <c>type::name</c>.</summary>
-public sealed class DependencyGraph(IReadOnlyDictionary<string, IReadOnlyList<string>> edges)
+/// <summary>Explicit dependencies by resource, keyed <c>type::name</c>, and which resources are protected.</summary>
+public sealed class DependencyGraph(IReadOnlyDictionary<string, IReadOnlyList<string>> edges, IReadOnlySet<string> protectedResources)
 {
+    /// <summary>True when the resource was registered with <c>protect: true</c>.</summary>
+    public bool IsProtected(string type, string name) => protectedResources.Contains($"{type}::{name}");
+
     /// <summary>The direct explicit dependencies of a resource.</summary>
     public IReadOnlyList<string> Of(string type, string name) =>
         edges.TryGetValue($"{type}::{name}", out var found) ? found : throw new KeyNotFoundException($"{type}::{name} was not registered");
