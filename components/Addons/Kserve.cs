@@ -9,7 +9,11 @@ namespace MlPlatform.Components.Addons;
 /// <summary>A Gateway API Gateway that KServe attaches its HTTPRoutes to.</summary>
 /// <param name="Name">Gateway name.</param>
 /// <param name="Namespace">Gateway namespace.</param>
-public sealed record GatewayRef(string Name, string Namespace);
+/// <param name="Domain">
+/// The DNS domain the gateway's listener serves; InferenceServices get host names <c>NAME-NAMESPACE.DOMAIN</c>.
+/// Null keeps the chart's default (<c>example.com</c>), which only suits clients that set the Host header.
+/// </param>
+public sealed record GatewayRef(string Name, string Namespace, string? Domain = null);
 
 /// <summary>Inputs of <see cref="Kserve"/>.</summary>
 public sealed class KserveArgs
@@ -114,6 +118,11 @@ public sealed class Kserve : ComponentResource
             ["disableIstioVirtualHost"] = true,
             ["disableIngressCreation"] = gateway is null,
         };
+        if (gateway?.Domain is { } domain)
+        {
+            gatewayValues["domain"] = domain;
+        }
+
         if (gateway is not null)
         {
             gatewayValues["ingressGateway"] = new Dictionary<string, object>

@@ -42,6 +42,15 @@ public class KserveTests
     }
 
     [Fact]
+    public void Inference_host_names_use_the_gateway_domain()
+    {
+        var values = DependencyRecorder.Json(Kserve.ResourcesValues(new GatewayRef("platform", "envoy-gateway-system", "models.example.org")));
+
+        Assert.Equal("models.example.org", values["kserve"]!["controller"]!["gateway"]!["domain"]!.GetValue<string>());
+        Assert.Empty(ChartValues.UnknownKeys("kserve-resources", "v0.20.0", values));
+    }
+
+    [Fact]
     public void Without_a_gateway_no_ingress_objects_are_created()
     {
         var values = DependencyRecorder.Json(Kserve.ResourcesValues(null));
