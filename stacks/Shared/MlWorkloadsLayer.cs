@@ -67,7 +67,7 @@ public static class MlWorkloadsLayer
         var mlflow = config.Addons.Mlflow ? DeployMlflow(config, tenancy, services, cloud, labels, options) : null;
         var kserve = config.Addons.Kserve ? DeployKserve(config, tenancy, services, labels, options) : null;
         var argoWorkflows = config.Addons.ArgoWorkflows ? DeployArgoWorkflows(config, tenancy, mlflow, labels, options) : null;
-        var argoCd = config.Addons.ArgoCd ? DeployArgoCd(config, tenancy, labels, options) : null;
+        var argoCd = config.Addons.ArgoCd ? DeployArgoCd(config, tenancy, [kserve?.ResourcesRelease, argoWorkflows?.Release], labels, options) : null;
         return new MlWorkloads(kserve, mlflow, argoWorkflows, argoCd);
     }
 
@@ -156,8 +156,10 @@ public static class MlWorkloadsLayer
     }
 
     private static ArgoCd DeployArgoCd(
-        PlatformConfig config, Tenancy tenancy, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+        PlatformConfig config, Tenancy tenancy, Resource?[] platformApis, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
+        // The workloads repository holds InferenceServices and Workflows: sync once their CRDs and controllers are in.
+        var ready = platformApis.OfType<Resource>().ToList();
         var ns = tenancy.Namespaces[PlatformNamespaces.ArgoCd];
         var app = config.ArgoCd.Application;
         return new ArgoCd("argo-cd", new ArgoCdArgs
@@ -175,7 +177,7 @@ public static class MlWorkloadsLayer
                 Prune = app.Prune,
                 SelfHeal = app.SelfHeal,
             },
-            ApplicationReady = app is not null && tenancy.Namespaces.TryGetValue(app.Namespace, out var destination) ? [destination] : [],
+            ApplicationReady = app is not null && tenancy.Namespaces.TryGetValue(app.Namespace, out var destination) ? [destination, .. ready] : [.. ready],
             Labels = labels,
         }, options);
     }

@@ -164,7 +164,7 @@ public class MlWorkloadsScenarioTests
     {
         var (mocks, graph) = await DependencyRecorder.RunAsync(() =>
         {
-            var config = Config("production", "aws");
+            var config = Config("production", "aws", withApplication: true);
             var cloud = new CloudIntegration
             {
                 ArtifactStoreUri = Output.Create("s3://mlplatform-prod-artifacts/mlflow"),
@@ -208,6 +208,9 @@ public class MlWorkloadsScenarioTests
         Assert.True(graph.DependsOn(Release, "mlflow", "mlplatform:kubernetes:PlatformNamespace", "mlflow"));
         Assert.True(graph.DependsOn("kubernetes:external-secrets.io/v1:ExternalSecret", "mlflow-database", "kubernetes:external-secrets.io/v1:ClusterSecretStore", "cloud-secrets"));
         var kserveValues = DependencyRecorder.Json(mocks.Single(Release, "kserve-resources"))["values"]!;
+        Assert.True(graph.DependsOn("kubernetes:argoproj.io/v1alpha1:Application", "argo-cd-workloads", Release, "kserve-resources"));
+        Assert.True(graph.DependsOn("kubernetes:argoproj.io/v1alpha1:Application", "argo-cd-workloads", Release, "argo-workflows"));
+        Assert.True(graph.DependsOn("kubernetes:argoproj.io/v1alpha1:Application", "argo-cd-workloads", "mlplatform:kubernetes:PlatformNamespace", "team-a"));
         Assert.Equal("envoy-gateway-system/platform", kserveValues["kserve"]!["controller"]!["gateway"]!["ingressGateway"]!["kserveGateway"]!.GetValue<string>());
     }
 
@@ -230,14 +233,20 @@ public class MlWorkloadsScenarioTests
         Assert.Empty(mocks.OfType("kubernetes:policy/v1:PodDisruptionBudget"));
     }
 
-    private static PlatformConfig Config(string environment, string cloud)
+    private static PlatformConfig Config(string environment, string cloud, bool withApplication = false)
     {
         var values = new Dictionary<string, object>
         {
             ["cloud"] = cloud,
             ["environment"] = environment,
             ["addons"] = new { argoCd = true },
+            ["teams"] = new[] { new { name = "team-a" } },
         };
+        if (withApplication)
+        {
+            values["argoCd"] = new { application = new { repoUrl = "ssh://git@git.example.com/ml/workloads.git", @namespace = "team-a" } };
+        }
+
         if (cloud != "existing")
         {
             values["region"] = "eu-west-1";
