@@ -17,7 +17,7 @@ public sealed class MlflowArgs
     /// <summary>The namespace component with its guard rails.</summary>
     public required Resource NamespaceReady { get; init; }
 
-    /// <summary>Tracking server replicas; more than one adds a PodDisruptionBudget. Ignored (1) without a database.</summary>
+    /// <summary>Tracking server replicas; more than one adds a PodDisruptionBudget. Forced to 1 when SQLite or artifacts live on the fallback volume.</summary>
     public int Replicas { get; init; } = 1;
 
     /// <summary>The backend database; null runs the self-contained fallback (SQLite and artifacts on a volume).</summary>
