@@ -92,6 +92,43 @@ public class MlWorkloadsScenarioTests
     }
 
     [Fact]
+    public async Task Every_model_server_and_pipeline_pod_is_pod_security_restricted()
+    {
+        var config = Scenario.Existing();
+        config["nodePools"] = new[]
+        {
+            new { name = "gpu", role = "gpu", accelerator = "l4", min = 0, max = 2, taints = new[] { new { key = "nvidia.com/gpu", value = "present", effect = "NoSchedule" } } },
+        };
+        config["kserve"] = new { sampleModel = new { model = "a/stable", canaryModel = "a/next", canaryTrafficPercent = 5 } };
+
+        var plan = await Scenario.RunAsync(config);
+
+        var problems = new List<string>();
+        foreach (var isvc in plan.OfType("kubernetes:serving.kserve.io/v1beta1:InferenceService"))
+        {
+            var predictors = new[] { isvc.Inputs["spec"]!["predictor"]! }
+                .Concat(isvc.Inputs["spec"]!["canary"]?.AsArray().Select(c => c!["predictor"]!) ?? []);
+            foreach (var predictor in predictors)
+            {
+                problems.AddRange(RestrictedPodSecurity.Problems(predictor, predictor["containers"]!.AsArray()!, isvc.Name));
+            }
+        }
+
+        foreach (var template in plan.OfType("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate"))
+        {
+            var spec = template.Inputs["spec"]!;
+            foreach (var step in spec["templates"]!.AsArray().Where(t => t!["script"] is not null))
+            {
+                // Pod-level fields of an Argo step come from the workflow spec.
+                problems.AddRange(RestrictedPodSecurity.Problems(spec, [step!["script"]!], $"{template.Name}.{step["name"]}"));
+            }
+        }
+
+        Assert.Equal(2, plan.OfType("kubernetes:serving.kserve.io/v1beta1:InferenceService").Sum(i => 1 + (i.Inputs["spec"]!["canary"]?.AsArray().Count ?? 0)));
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task Production_runs_argo_highly_available()
     {
         var plan = await Scenario.StackFileAsync("production");
