@@ -118,8 +118,9 @@ public sealed class Mlflow : ComponentResource
         var port = args.Database?.Port.ToOutput() ?? Output.Create(0);
         var uri = args.ArtifactStoreUri is null ? Output.Create((string?)null) : args.ArtifactStoreUri.Apply(u => (string?)u);
         var databaseName = args.Database?.Name;
-        InputMap<object> values = Output.Tuple(host, port, uri, args.ServiceAccountAnnotations.ToOutput()).Apply(t => Values(new MlflowSettings
+        InputMap<object> values = Output.Tuple(host, port, uri, args.ServiceAccountAnnotations.ToOutput(), args.Namespace.ToOutput()).Apply(t => Values(new MlflowSettings
         {
+            Namespace = t.Item5,
             Replicas = replicas,
             Database = databaseName is null ? null : new PostgresBackend(t.Item1, t.Item2, databaseName),
             Artifacts = t.Item3 is null ? null : ArtifactStore.Parse(t.Item3),
@@ -249,6 +250,10 @@ public sealed class Mlflow : ComponentResource
             // --expose-prometheus serves /metrics; its multiprocess files go to the chart's writable /tmp.
             ["extraArgs"] = new Dictionary<string, object> { ["exposePrometheus"] = "/tmp/prometheus-metrics" },
             ["telemetry"] = new Dictionary<string, object> { ["enabled"] = false },
+
+            // MLflow 3 rejects Host headers other than localhost and private IPs (DNS rebinding protection):
+            // name the Service's in-cluster names, and keep private IPs for scrapes of the pod address.
+            ["serverAllowedHosts"] = AllowedHosts(settings.Namespace).Cast<object>().ToArray(),
             ["backendStore"] = BackendStore(settings.Database),
             ["artifactRoot"] = ArtifactRoot(settings.Artifacts),
         };
@@ -276,6 +281,16 @@ public sealed class Mlflow : ComponentResource
     }
 
     private const string FallbackMountPath = "/mlflow/data";
+
+    /// <summary>The Host headers the server accepts: its Service names (with any port), localhost and private addresses.</summary>
+    public static ImmutableArray<string> AllowedHosts(string @namespace)
+    {
+        var names = new[]
+        {
+            ReleaseName, $"{ReleaseName}.{@namespace}", $"{ReleaseName}.{@namespace}.svc", $"{ReleaseName}.{@namespace}.svc.cluster.local", "localhost", "127.0.0.1",
+        };
+        return [.. names.SelectMany(n => new[] { n, $"{n}:*" }), "10.*", "172.1[6-9].*", "172.2[0-9].*", "172.3[01].*", "192.168.*"];
+    }
 
     private static Dictionary<string, object> BackendStore(PostgresBackend? database)
     {
@@ -337,6 +352,9 @@ public sealed class Mlflow : ComponentResource
 /// <summary>What the MLflow values depend on, resolved.</summary>
 public sealed record MlflowSettings
 {
+    /// <summary>The namespace of the release (its Service's DNS names).</summary>
+    public string Namespace { get; init; } = "mlflow";
+
     /// <summary>Replicas.</summary>
     public int Replicas { get; init; } = 1;
 

@@ -138,6 +138,18 @@ public class MlflowTests
     }
 
     [Fact]
+    public void Server_accepts_its_service_names_and_pod_addresses()
+    {
+        var hosts = DependencyRecorder.Json(Mlflow.Values(Cloud with { Namespace = "ml" }))["serverAllowedHosts"]!.AsArray().Select(h => h!.GetValue<string>()).ToList();
+
+        Assert.Contains("mlflow.ml.svc.cluster.local", hosts);
+        Assert.Contains("mlflow.ml.svc.cluster.local:*", hosts);
+        Assert.Contains("mlflow.ml", hosts);
+        Assert.Contains("10.*", hosts);
+        Assert.DoesNotContain("*", hosts);
+    }
+
+    [Fact]
     public void Metrics_endpoint_is_enabled_without_a_service_monitor()
     {
         var values = DependencyRecorder.Json(Mlflow.Values(Cloud));
