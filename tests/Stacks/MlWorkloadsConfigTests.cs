@@ -2,7 +2,7 @@ using System.Text.Json;
 using MlPlatform.Stacks.Configuration;
 using Xunit;
 
-namespace MlPlatform.Tests.Configuration;
+namespace MlPlatform.Tests.Stacks;
 
 public class MlWorkloadsConfigTests
 {
