@@ -18,6 +18,7 @@ public static class PlanRules
         "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:dbforpostgresql:FlexibleServer",
         "azure-native:containerregistry:Registry", "gcp:storage/bucket:Bucket", "gcp:sql/databaseInstance:DatabaseInstance",
         "gcp:kms/cryptoKey:CryptoKey", "gcp:artifactregistry/repository:Repository",
+        "kubernetes:core/v1:PersistentVolumeClaim",
     ];
 
     /// <summary>Every rule, by name.</summary>

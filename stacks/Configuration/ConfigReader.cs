@@ -58,6 +58,9 @@ public static partial class ConfigReader
             problems);
         var aws = ReadAws(ParseObject(get, "aws", problems), cloud, production, systemPool, problems);
         var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws), problems);
+        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
+        var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
+        var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
@@ -82,6 +85,9 @@ public static partial class ConfigReader
             Namespaces = namespaces,
             Addons = addons,
             Network = network,
+            Kserve = kserve,
+            Mlflow = mlflow,
+            ArgoCd = argoCd,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
         };

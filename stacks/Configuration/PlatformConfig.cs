@@ -35,6 +35,15 @@ public sealed record PlatformConfig
     /// <summary>Address ranges the network policies need (<c>mlplatform:network</c>).</summary>
     public required NetworkConfig Network { get; init; }
 
+    /// <summary>KServe settings (<c>mlplatform:kserve</c>).</summary>
+    public KserveConfig Kserve { get; init; } = new();
+
+    /// <summary>MLflow settings (<c>mlplatform:mlflow</c>).</summary>
+    public MlflowConfig Mlflow { get; init; } = new();
+
+    /// <summary>Argo CD settings (<c>mlplatform:argoCd</c>).</summary>
+    public ArgoCdConfig ArgoCd { get; init; } = new();
+
     /// <summary>Settings of the <c>existing</c> target; null on the clouds.</summary>
     public ExistingClusterConfig? Existing { get; init; }
 

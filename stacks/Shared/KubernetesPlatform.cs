@@ -6,8 +6,8 @@ using K8s = Pulumi.Kubernetes;
 namespace MlPlatform.Stacks.Shared;
 
 /// <summary>
-/// Everything from the Kubernetes provider inward, identical on every cloud: the tenancy layer and the ML layer,
-/// fed with the cloud's <see cref="CloudIntegration"/>.
+/// Everything from the Kubernetes provider inward, identical on every cloud: the tenancy layer, then the ML
+/// workloads layer (<see cref="MlWorkloadsLayer"/>), fed with the cloud's <see cref="CloudIntegration"/>.
 /// </summary>
 public static class KubernetesPlatform
 {
@@ -24,12 +24,20 @@ public static class KubernetesPlatform
             addon(tenancy);
         }
 
-        return new Dictionary<string, object?>
+        var workloads = MlWorkloadsLayer.Deploy(config, tenancy, new PlatformServices(), cloud, options); // replaced by the platform-services layer at merge
+
+        var outputs = new Dictionary<string, object?>
         {
             ["cloud"] = ConfigReader.Lower(config.Cloud),
             ["environment"] = ConfigReader.Lower(config.Environment),
             ["namespaces"] = tenancy.Namespaces.Keys.Order(StringComparer.Ordinal).ToList(),
             ["priorityClasses"] = tenancy.PriorityClasses.Names.ToList(),
         };
+        foreach (var (key, value) in workloads.Outputs())
+        {
+            outputs[key] = value;
+        }
+
+        return outputs;
     }
 }

@@ -125,7 +125,7 @@ public class StackScenarioTests
         Assert.Equal([ns.Urn], plan.Get("kubernetes:core/v1:LimitRange", "serving-limits").DependsOn.ToArray());
         Assert.Equal([ns.Urn], plan.Get("kubernetes:networking.k8s.io/v1:NetworkPolicy", "serving-default-deny").DependsOn.ToArray());
         Assert.Empty(ns.DependsOn);
-        Assert.DoesNotContain(plan.Resources, r => r.Protected);
+        Assert.Equal(["kubernetes:core/v1:PersistentVolumeClaim"], plan.Resources.Where(r => r.Protected).Select(r => r.Type).ToArray());
     }
 
     [Fact]

@@ -1,0 +1,44 @@
+namespace MlPlatform.Components.Addons;
+
+/// <summary>A model served by vLLM in a KServe InferenceService on a GPU pool.</summary>
+public sealed record InferenceModel
+{
+    /// <summary>The InferenceService name (a DNS-1123 label).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The Hugging Face model id, e.g. <c>Qwen/Qwen2.5-0.5B-Instruct</c>.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>GPUs per replica, requested and limited; vLLM shards the model over them (tensor parallel).</summary>
+    public int Gpus { get; init; } = 1;
+
+    /// <summary>The GPU pool the pods go to.</summary>
+    public GpuPlacement Placement { get; init; } = GpuPlacement.AnyGpuNode;
+
+    /// <summary>A second model served as a canary; null for none.</summary>
+    public string? CanaryModel { get; init; }
+
+    /// <summary>The share of requests (0-100) the canary receives.</summary>
+    public int CanaryTrafficPercent { get; init; }
+
+    /// <summary>The PriorityClass: online inference is user facing.</summary>
+    public string PriorityClassName { get; init; } = "interactive";
+
+    /// <summary>The service account (created by the tenancy layer, no API token mounted).</summary>
+    public string ServiceAccountName { get; init; } = "inference";
+
+    /// <summary>The model server image.</summary>
+    public ContainerImage Image { get; init; } = ImageCatalog.Vllm;
+
+    /// <summary>CPU request per replica.</summary>
+    public string CpuRequest { get; init; } = "4";
+
+    /// <summary>CPU limit per replica.</summary>
+    public string CpuLimit { get; init; } = "8";
+
+    /// <summary>Memory request and limit per replica (equal: the OOM killer must not pick the model server first).</summary>
+    public string Memory { get; init; } = "24Gi";
+
+    /// <summary>Size of the volume the model weights are downloaded to.</summary>
+    public string ModelCacheSize { get; init; } = "100Gi";
+}

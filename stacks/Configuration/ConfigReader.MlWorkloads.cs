@@ -1,0 +1,198 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using MlPlatform.Policies;
+
+namespace MlPlatform.Stacks.Configuration;
+
+/// <summary>Reading and validation of the ML workloads keys: <c>mlplatform:kserve</c>, <c>mlplatform:mlflow</c>, <c>mlplatform:argoCd</c>.</summary>
+public static partial class ConfigReader
+{
+    private static KserveConfig ReadKserve(
+        JsonConfigNode? node, AddonsConfig addons, ImmutableArray<NodePoolConfig> nodePools, List<ConfigProblem> problems)
+    {
+        var sample = node?.Object("sampleModel");
+        node?.RejectUnknownKeys();
+        if (sample is null)
+        {
+            return new KserveConfig();
+        }
+
+        var enabled = sample.Bool("enabled") ?? true;
+        var model = sample.String("model");
+        var gpus = sample.Int("gpus") ?? 1;
+        var poolName = sample.String("nodePool");
+        var canaryModel = sample.String("canaryModel");
+        var canaryPercent = sample.Int("canaryTrafficPercent");
+        sample.RejectUnknownKeys();
+        if (!enabled)
+        {
+            return new KserveConfig();
+        }
+
+        if (!addons.Kserve)
+        {
+            sample.Problem("enabled", $"the sample model needs KServe; enable {Key("addons")}.kserve or set enabled: false");
+        }
+
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            sample.Problem("model", "required: the Hugging Face model id vLLM serves, e.g. Qwen/Qwen2.5-0.5B-Instruct");
+        }
+
+        var pool = poolName is null ? nodePools.FirstOrDefault(p => p.IsGpu) : nodePools.FirstOrDefault(p => p.Name == poolName);
+        if (pool is null)
+        {
+            sample.Problem("nodePool", poolName is null
+                ? $"no gpu pool in {Key("nodePools")} to run the sample model on; add one or disable the sample model"
+                : $"'{poolName}' is not a pool of {Key("nodePools")} ({string.Join(", ", nodePools.Select(p => p.Name))})");
+        }
+        else if (!pool.IsGpu)
+        {
+            sample.Problem("nodePool", $"'{pool.Name}' is a {Lower(pool.Role)} pool; the sample model needs a gpu pool");
+            pool = null;
+        }
+
+        if (gpus < 1)
+        {
+            sample.Problem("gpus", $"must be at least 1, not {gpus}");
+        }
+        else if (pool is not null && gpus > pool.GpusPerNode)
+        {
+            sample.Problem("gpus", $"{gpus} GPUs do not fit on one node of pool '{pool.Name}' ({pool.GpusPerNode} per node)");
+        }
+
+        if (canaryPercent is < 0 or > 100)
+        {
+            sample.Problem("canaryTrafficPercent", $"must be between 0 and 100, not {canaryPercent}");
+        }
+        else if (canaryPercent is not null && canaryModel is null)
+        {
+            sample.Problem("canaryTrafficPercent", "only applies with a canaryModel (the model the canary serves)");
+        }
+
+        if (canaryModel is not null && canaryPercent is null)
+        {
+            sample.Problem("canaryModel", "set canaryTrafficPercent (0 deploys the canary without traffic)");
+        }
+
+        return pool is null || string.IsNullOrWhiteSpace(model)
+            ? new KserveConfig()
+            : new KserveConfig
+            {
+                SampleModel = new SampleModelConfig
+                {
+                    Model = model,
+                    Gpus = gpus,
+                    NodePool = pool,
+                    CanaryModel = canaryModel,
+                    CanaryTrafficPercent = canaryPercent ?? 0,
+                },
+            };
+    }
+
+    private static MlflowConfig ReadMlflow(JsonConfigNode? node, CloudKind? cloud, List<ConfigProblem> problems)
+    {
+        var replicas = node?.Int("replicas");
+        node?.RejectUnknownKeys();
+        if (replicas < 1)
+        {
+            problems.Add(new($"{Key("mlflow")}.replicas", $"must be at least 1, not {replicas}"));
+        }
+        else if (replicas > 1 && cloud == CloudKind.Existing)
+        {
+            problems.Add(new($"{Key("mlflow")}.replicas",
+                "an existing cluster has no cloud database: MLflow runs on SQLite on one volume, so only 1 replica"));
+        }
+
+        return new MlflowConfig { Replicas = replicas };
+    }
+
+    private static ArgoCdConfig ReadArgoCd(
+        JsonConfigNode? node, AddonsConfig addons, ImmutableArray<NamespaceConfig> namespaces, List<ConfigProblem> problems)
+    {
+        var app = node?.Object("application");
+        node?.RejectUnknownKeys();
+        if (app is null)
+        {
+            return new ArgoCdConfig();
+        }
+
+        var defaults = new ArgoCdApplicationConfig { RepoUrl = "", Namespace = "" };
+        var name = app.String("name") ?? defaults.Name;
+        var repoUrl = app.String("repoUrl");
+        var path = app.String("path") ?? defaults.Path;
+        var revision = app.String("targetRevision") ?? defaults.TargetRevision;
+        var ns = app.String("namespace");
+        var prune = app.Bool("prune") ?? defaults.Prune;
+        var selfHeal = app.Bool("selfHeal") ?? defaults.SelfHeal;
+        app.RejectUnknownKeys();
+
+        if (!addons.ArgoCd)
+        {
+            app.Problem("repoUrl", $"the application needs Argo CD; enable {Key("addons")}.argoCd or remove {Key("argoCd")}.application");
+        }
+
+        if (!KubernetesNames.IsDns1123Label(name))
+        {
+            app.Problem("name", $"'{name}' is not a DNS-1123 label");
+        }
+
+        if (repoUrl is null)
+        {
+            app.Problem("repoUrl", "required: the Git repository Argo CD syncs (https://, ssh:// or git@host:path)");
+        }
+        else if (!IsGitUrl(repoUrl))
+        {
+            app.Problem("repoUrl", $"'{repoUrl}' is not an https://, ssh:// or git@host:path URL");
+        }
+
+        if (path.StartsWith('/') || path.Split('/').Contains(".."))
+        {
+            app.Problem("path", $"'{path}' must be relative to the repository root, without '..'");
+        }
+
+        if (string.IsNullOrWhiteSpace(revision))
+        {
+            app.Problem("targetRevision", "must not be empty (a branch, tag, commit or HEAD)");
+        }
+
+        if (ns is null)
+        {
+            app.Problem("namespace", "required: the namespace the manifests are applied to");
+        }
+        else if (!KubernetesNames.IsDns1123Label(ns))
+        {
+            app.Problem("namespace", $"'{ns}' is not a DNS-1123 label");
+        }
+        else if (namespaces.All(n => n.Name != ns))
+        {
+            // Applications never create namespaces: every namespace needs the tenancy layer's quota and policies.
+            var teams = string.Join(", ", namespaces.Where(n => n.IsTeam).Select(n => n.Name));
+            app.Problem("namespace", $"'{ns}' is not a namespace of the platform; add it to {Key("teams")} (teams: {teams})");
+        }
+
+        return repoUrl is null || ns is null
+            ? new ArgoCdConfig()
+            : new ArgoCdConfig
+            {
+                Application = new ArgoCdApplicationConfig
+                {
+                    Name = name,
+                    RepoUrl = repoUrl,
+                    Path = path,
+                    TargetRevision = revision,
+                    Namespace = ns,
+                    Prune = prune,
+                    SelfHeal = selfHeal,
+                },
+            };
+    }
+
+    /// <summary>True for a Git URL Argo CD can clone: <c>https://host/...</c>, <c>ssh://...</c> or <c>git@host:path</c>.</summary>
+    public static bool IsGitUrl(string url) =>
+        (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "ssh" && uri.Host.Length > 0)
+        || ScpGitUrl().IsMatch(url);
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[A-Za-z0-9_./~-]+$")]
+    private static partial Regex ScpGitUrl();
+}

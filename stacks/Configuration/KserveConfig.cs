@@ -1,0 +1,27 @@
+namespace MlPlatform.Stacks.Configuration;
+
+/// <summary>KServe settings (<c>mlplatform:kserve</c>).</summary>
+public sealed record KserveConfig
+{
+    /// <summary>The sample vLLM InferenceService; null when switched off (the default).</summary>
+    public SampleModelConfig? SampleModel { get; init; }
+}
+
+/// <summary>The sample vLLM InferenceService (<c>mlplatform:kserve.sampleModel</c>).</summary>
+public sealed record SampleModelConfig
+{
+    /// <summary>The Hugging Face model id vLLM serves, e.g. <c>Qwen/Qwen2.5-0.5B-Instruct</c>.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>GPUs per replica (requested and limited); at most the pool's GPUs per node.</summary>
+    public int Gpus { get; init; } = 1;
+
+    /// <summary>The GPU node pool the model runs on (a pool of <c>mlplatform:nodePools</c> with role gpu).</summary>
+    public required NodePoolConfig NodePool { get; init; }
+
+    /// <summary>A second model served as a canary next to the stable one; null for none.</summary>
+    public string? CanaryModel { get; init; }
+
+    /// <summary>The share of requests (0-100) routed to <see cref="CanaryModel"/>; 0 deploys it dark.</summary>
+    public int CanaryTrafficPercent { get; init; }
+}

@@ -1,0 +1,184 @@
+using System.Collections.Immutable;
+using MlPlatform.Components.Addons;
+using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
+using Pulumi;
+
+namespace MlPlatform.Stacks.Shared;
+
+/// <summary>The ML workloads layer as deployed: one component per enabled add-on, null for a disabled one.</summary>
+/// <param name="Kserve">KServe.</param>
+/// <param name="Mlflow">MLflow.</param>
+/// <param name="ArgoWorkflows">Argo Workflows.</param>
+/// <param name="ArgoCd">Argo CD.</param>
+public sealed record MlWorkloads(Kserve? Kserve, Mlflow? Mlflow, ArgoWorkflows? ArgoWorkflows, ArgoCd? ArgoCd)
+{
+    /// <summary>The stack outputs of the layer: the installed chart versions and the MLflow tracking URI.</summary>
+    public Dictionary<string, object?> Outputs()
+    {
+        var charts = new Dictionary<string, object?>();
+        if (Kserve is not null)
+        {
+            charts[VersionCatalog.KserveCrd.Name] = VersionCatalog.KserveCrd.Version;
+            charts[VersionCatalog.KserveResources.Name] = VersionCatalog.KserveResources.Version;
+        }
+
+        if (Mlflow is not null)
+        {
+            charts[VersionCatalog.Mlflow.Name] = VersionCatalog.Mlflow.Version;
+        }
+
+        if (ArgoWorkflows is not null)
+        {
+            charts[VersionCatalog.ArgoWorkflows.Name] = VersionCatalog.ArgoWorkflows.Version;
+        }
+
+        if (ArgoCd is not null)
+        {
+            charts[VersionCatalog.ArgoCd.Name] = VersionCatalog.ArgoCd.Version;
+        }
+
+        return new Dictionary<string, object?>
+        {
+            ["mlWorkloadCharts"] = charts,
+            ["mlflowTrackingUri"] = Mlflow?.TrackingUri,
+        };
+    }
+}
+
+/// <summary>
+/// The ML workloads half of the ML platform layer, the same on every cloud: KServe, MLflow, Argo Workflows and
+/// Argo CD, each in its platform namespace, wired to the platform services (cert-manager, gateway, secret store)
+/// and to the cloud's database, bucket and identities when there are any.
+/// </summary>
+public static class MlWorkloadsLayer
+{
+    /// <summary>The name of the sample InferenceService.</summary>
+    public const string SampleModelName = "sample-llm";
+
+    /// <summary>The label value that marks a GPU pool as meant for training.</summary>
+    public const string TrainingWorkloadLabel = "training";
+
+    /// <summary>Deploys the enabled ML workload add-ons.</summary>
+    public static MlWorkloads Deploy(
+        PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud, ComponentResourceOptions options)
+    {
+        var labels = TenancyPlan.CommonLabels(config);
+        var mlflow = config.Addons.Mlflow ? DeployMlflow(config, tenancy, services, cloud, labels, options) : null;
+        var kserve = config.Addons.Kserve ? DeployKserve(config, tenancy, services, labels, options) : null;
+        var argoWorkflows = config.Addons.ArgoWorkflows ? DeployArgoWorkflows(config, tenancy, mlflow, labels, options) : null;
+        var argoCd = config.Addons.ArgoCd ? DeployArgoCd(config, tenancy, [kserve?.ResourcesRelease, argoWorkflows?.Release], labels, options) : null;
+        return new MlWorkloads(kserve, mlflow, argoWorkflows, argoCd);
+    }
+
+    /// <summary>The sample model as the KServe component takes it.</summary>
+    public static InferenceModel SampleModel(SampleModelConfig sample) => new()
+    {
+        Name = SampleModelName,
+        Model = sample.Model,
+        Gpus = sample.Gpus,
+        Placement = new GpuPlacement(sample.NodePool.Labels),
+        CanaryModel = sample.CanaryModel,
+        CanaryTrafficPercent = sample.CanaryTrafficPercent,
+        ServiceAccountName = Tenancy.InferenceServiceAccountName,
+    };
+
+    /// <summary>The GPU pool that trains: the first labelled <c>mlplatform.io/workload: training</c>, else the first GPU pool; null without GPU pools.</summary>
+    public static NodePoolConfig? TrainingPool(PlatformConfig config) =>
+        config.NodePools.FirstOrDefault(p => p.IsGpu && p.Labels.GetValueOrDefault("mlplatform.io/workload") == TrainingWorkloadLabel)
+        ?? config.NodePools.FirstOrDefault(p => p.IsGpu);
+
+    private static Kserve DeployKserve(
+        PlatformConfig config, Tenancy tenancy, PlatformServices services, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+    {
+        var ns = tenancy.Namespaces[PlatformNamespaces.Kserve];
+        var sample = config.Kserve.SampleModel;
+        var serving = sample is null ? null : tenancy.Namespaces[PlatformNamespaces.Serving];
+        return new Kserve("kserve", new KserveArgs
+        {
+            Namespace = ns.NamespaceName,
+            NamespaceReady = ns,
+            CertManager = services.CertManager,
+            Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace) : null,
+            SampleModel = sample is null ? null : SampleModel(sample),
+            ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
+            ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],
+            Labels = labels,
+        }, options);
+    }
+
+    private static Mlflow DeployMlflow(
+        PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud,
+        ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+    {
+        var ns = tenancy.Namespaces[PlatformNamespaces.Mlflow];
+        var database = cloud.Database is { } db
+            ? new MlflowDatabase
+            {
+                Host = db.Host,
+                Port = db.Port,
+                Name = db.DatabaseName,
+                Username = db.Username,
+                Password = db.Password,
+                SecretStore = services.SecretStore is { } store ? new ExternalSecretSource(store.Name, db.PasswordSecretName, store.Resource) : null,
+            }
+            : null;
+
+        return new Mlflow("mlflow", new MlflowArgs
+        {
+            Namespace = ns.NamespaceName,
+            NamespaceReady = ns,
+            Replicas = config.Mlflow.Replicas ?? (config.IsProduction ? 2 : 1),
+            Database = database,
+            ArtifactStoreUri = cloud.ArtifactStoreUri is { } uri ? (Input<string>)uri : null,
+            ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
+            Labels = labels,
+        }, options);
+    }
+
+    private static ArgoWorkflows DeployArgoWorkflows(
+        PlatformConfig config, Tenancy tenancy, Mlflow? mlflow, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+    {
+        var ns = tenancy.Namespaces[PlatformNamespaces.ArgoWorkflows];
+        var pool = TrainingPool(config);
+        return new ArgoWorkflows("argo-workflows", new ArgoWorkflowsArgs
+        {
+            Namespace = ns.NamespaceName,
+            NamespaceReady = ns,
+            HighAvailability = config.IsProduction,
+            Pipeline = new TrainingPipeline
+            {
+                TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : new GpuPlacement(pool.Labels),
+                MlflowTrackingUri = mlflow is null ? null : Mlflow.TrackingUriIn(PlatformNamespaces.Mlflow),
+            },
+            Labels = labels,
+        }, options);
+    }
+
+    private static ArgoCd DeployArgoCd(
+        PlatformConfig config, Tenancy tenancy, Resource?[] platformApis, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+    {
+        // The workloads repository holds InferenceServices and Workflows: sync once their CRDs and controllers are in.
+        var ready = platformApis.OfType<Resource>().ToList();
+        var ns = tenancy.Namespaces[PlatformNamespaces.ArgoCd];
+        var app = config.ArgoCd.Application;
+        return new ArgoCd("argo-cd", new ArgoCdArgs
+        {
+            Namespace = ns.NamespaceName,
+            NamespaceReady = ns,
+            HighAvailability = config.IsProduction,
+            Application = app is null ? null : new GitOpsApplication
+            {
+                Name = app.Name,
+                RepoUrl = app.RepoUrl,
+                Path = app.Path,
+                TargetRevision = app.TargetRevision,
+                Namespace = app.Namespace,
+                Prune = app.Prune,
+                SelfHeal = app.SelfHeal,
+            },
+            ApplicationReady = app is not null && tenancy.Namespaces.TryGetValue(app.Namespace, out var destination) ? [destination, .. ready] : [.. ready],
+            Labels = labels,
+        }, options);
+    }
+}
