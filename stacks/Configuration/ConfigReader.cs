@@ -57,6 +57,9 @@ public static partial class ConfigReader
             cloud ?? CloudKind.Existing,
             problems);
         var network = ReadNetwork(ParseObject(get, "network", problems), problems);
+        var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
+        var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
+        var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
@@ -81,6 +84,9 @@ public static partial class ConfigReader
             Namespaces = namespaces,
             Addons = addons,
             Network = network,
+            Policies = policies,
+            Monitoring = monitoring,
+            Gateway = gateway,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
         };
     }

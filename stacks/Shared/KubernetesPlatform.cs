@@ -19,6 +19,7 @@ public static class KubernetesPlatform
         options.DependsOn.AddRange(cloud.ClusterReady.Select(r => (Input<Resource>)r).ToList());
 
         var tenancy = new Tenancy("tenancy", TenancyPlan.Build(config, cloud), options);
+        var services = PlatformServicesLayer.Deploy(config, tenancy, cloud, options);
 
         return new Dictionary<string, object?>
         {
@@ -26,6 +27,8 @@ public static class KubernetesPlatform
             ["environment"] = ConfigReader.Lower(config.Environment),
             ["namespaces"] = tenancy.Namespaces.Keys.Order(StringComparer.Ordinal).ToList(),
             ["priorityClasses"] = tenancy.PriorityClasses.Names.ToList(),
+            ["gateway"] = services.Gateway is { } gateway ? $"{gateway.Namespace}/{gateway.Name}" : null,
+            ["secretStore"] = services.SecretStore?.Name,
         };
     }
 }

@@ -1,0 +1,193 @@
+using System.Collections.Immutable;
+
+namespace MlPlatform.Components.Addons;
+
+/// <summary>
+/// A metrics endpoint Prometheus scrapes, rendered as a ServiceMonitor (or a PodMonitor for pods without a
+/// Service). The selectors name the labels the upstream charts and operators really put on their Services.
+/// </summary>
+public sealed record ScrapeTarget
+{
+    /// <summary>Object name, unique in the monitoring namespace.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The namespace the Services (or pods) live in.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>Labels the Service (or pod) must carry.</summary>
+    public ImmutableDictionary<string, string> MatchLabels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Label keys the Service must carry, whatever their value.</summary>
+    public ImmutableArray<string> MatchKeys { get; init; } = [];
+
+    /// <summary>The named port to scrape; null when <see cref="TargetPort"/> is used.</summary>
+    public string? Port { get; init; }
+
+    /// <summary>The container port number to scrape, for Services whose port names are not stable.</summary>
+    public int? TargetPort { get; init; }
+
+    /// <summary>The metrics path.</summary>
+    public string Path { get; init; } = "/metrics";
+
+    /// <summary><c>http</c> or <c>https</c>.</summary>
+    public string Scheme { get; init; } = "http";
+
+    /// <summary>Authenticate with Prometheus's service account token (endpoints behind Kubernetes authn/authz).</summary>
+    public bool ServiceAccountAuth { get; init; }
+
+    /// <summary>The <c>job</c> label the samples get, for alerts that must not depend on Service names; null keeps the default.</summary>
+    public string? Job { get; init; }
+
+    /// <summary>Scrape pods directly (PodMonitor) rather than through a Service.</summary>
+    public bool Pods { get; init; }
+
+    /// <summary>Scrape interval.</summary>
+    public string Interval { get; init; } = "30s";
+
+    /// <summary>The ServiceMonitor or PodMonitor kind.</summary>
+    public string Kind => Pods ? "PodMonitor" : "ServiceMonitor";
+
+    /// <summary>The ServiceMonitor / PodMonitor spec.</summary>
+    public Dictionary<string, object> Spec()
+    {
+        var endpoint = new Dictionary<string, object> { ["path"] = Path, ["interval"] = Interval, ["scheme"] = Scheme };
+        if (Port is not null)
+        {
+            endpoint["port"] = Port;
+        }
+        else if (TargetPort is { } number)
+        {
+            endpoint[Pods ? "portNumber" : "targetPort"] = number;
+        }
+
+        if (ServiceAccountAuth)
+        {
+            // The controller-runtime metrics endpoints check the caller with a TokenReview and SubjectAccessReview;
+            // kube-prometheus-stack grants Prometheus `get` on the /metrics non-resource URL. Their certificate is
+            // self-signed by the controller, hence no CA to verify against.
+            endpoint["bearerTokenFile"] = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+            endpoint["tlsConfig"] = new Dictionary<string, object> { ["insecureSkipVerify"] = true };
+        }
+
+        if (Job is not null)
+        {
+            endpoint["relabelings"] = new object[]
+            {
+                new Dictionary<string, object> { ["action"] = "replace", ["targetLabel"] = "job", ["replacement"] = Job },
+            };
+        }
+
+        var selector = new Dictionary<string, object>();
+        if (!MatchLabels.IsEmpty)
+        {
+            selector["matchLabels"] = MatchLabels.ToDictionary(l => l.Key, l => (object)l.Value);
+        }
+
+        if (!MatchKeys.IsEmpty)
+        {
+            selector["matchExpressions"] = MatchKeys
+                .Select(k => (object)new Dictionary<string, object> { ["key"] = k, ["operator"] = "Exists" })
+                .ToArray();
+        }
+
+        return new()
+        {
+            ["namespaceSelector"] = new Dictionary<string, object> { ["matchNames"] = new[] { Namespace } },
+            ["selector"] = selector,
+            [Pods ? "podMetricsEndpoints" : "endpoints"] = new object[] { endpoint },
+        };
+    }
+}
+
+/// <summary>The scrape targets of the platform's add-ons, from the labels and ports of their real charts.</summary>
+public static class PlatformScrapeTargets
+{
+    /// <summary>
+    /// The DCGM exporter the GPU operator deploys: Service <c>nvidia-dcgm-exporter</c>, label
+    /// <c>app: nvidia-dcgm-exporter</c>, port <c>gpu-metrics</c> (9400) (gpu-operator assets/state-dcgm-exporter).
+    /// </summary>
+    public static ScrapeTarget DcgmExporter(string @namespace) => new()
+    {
+        Name = "dcgm-exporter",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty.Add("app", "nvidia-dcgm-exporter"),
+        Port = "gpu-metrics",
+        Interval = "15s",
+    };
+
+    /// <summary>
+    /// The MLflow tracking server of the community chart: Service labelled <c>app.kubernetes.io/name: mlflow</c>,
+    /// port <c>http</c>, metrics at <c>/metrics</c> when the server runs with <c>--expose-prometheus</c>
+    /// (chart value <c>trackingServer.metrics</c>). Relabelled <c>job="mlflow"</c> for the MLflowDown alert.
+    /// </summary>
+    public static ScrapeTarget Mlflow(string @namespace) => new()
+    {
+        Name = "mlflow",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty.Add("app.kubernetes.io/name", "mlflow"),
+        Port = "http",
+        Job = "mlflow",
+    };
+
+    /// <summary>
+    /// The KServe controller (kserve-resources): Service <c>kserve-controller-manager-metrics-service</c>, label
+    /// <c>control-plane: kserve-controller-manager</c>, port <c>https</c> (8443) behind Kubernetes authn/authz.
+    /// </summary>
+    public static ScrapeTarget KserveController(string @namespace) => new()
+    {
+        Name = "kserve-controller",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty
+            .Add("control-plane", "kserve-controller-manager")
+            .Add("app.kubernetes.io/name", "kserve"),
+        Port = "https",
+        Scheme = "https",
+        ServiceAccountAuth = true,
+    };
+
+    /// <summary>
+    /// The predictors of InferenceServices in raw deployment mode: KServe labels their Services
+    /// <c>serving.kserve.io/inferenceservice</c> and names the port after the runtime's container port (not stable
+    /// across runtimes), so the target is the model server's HTTP container port 8080, where the KServe model server
+    /// and vLLM both serve <c>/metrics</c>.
+    /// </summary>
+    public static ScrapeTarget InferenceServices(string @namespace) => new()
+    {
+        Name = "inference-services",
+        Namespace = @namespace,
+        MatchKeys = ["serving.kserve.io/inferenceservice"],
+        TargetPort = 8080,
+    };
+
+    /// <summary>
+    /// The Argo Workflows controller (argo-workflows chart): Service labelled
+    /// <c>app.kubernetes.io/component: workflow-controller</c> and <c>app.kubernetes.io/part-of: argo-workflows</c>,
+    /// port <c>metrics</c> (9090), created when <c>controller.metricsConfig.enabled</c> is true.
+    /// </summary>
+    public static ScrapeTarget ArgoWorkflowsController(string @namespace) => new()
+    {
+        Name = "argo-workflows-controller",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty
+            .Add("app.kubernetes.io/component", "workflow-controller")
+            .Add("app.kubernetes.io/part-of", "argo-workflows"),
+        Port = "metrics",
+    };
+
+    /// <summary>
+    /// The Envoy proxies Envoy Gateway runs for the shared gateway: pods labelled
+    /// <c>app.kubernetes.io/component: proxy</c> and <c>app.kubernetes.io/managed-by: envoy-gateway</c>, Prometheus
+    /// stats on container port 19001 at <c>/stats/prometheus</c>. Source of the inference error rate.
+    /// </summary>
+    public static ScrapeTarget EnvoyProxies(string @namespace) => new()
+    {
+        Name = "envoy-proxies",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty
+            .Add("app.kubernetes.io/component", "proxy")
+            .Add("app.kubernetes.io/managed-by", "envoy-gateway"),
+        TargetPort = 19001,
+        Path = "/stats/prometheus",
+        Pods = true,
+    };
+}
