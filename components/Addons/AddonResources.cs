@@ -53,14 +53,16 @@ internal static class AddonResources
         return metadata;
     }
 
-    /// <summary>The restricted-profile container security context most charts accept as their <c>containerSecurityContext</c>.</summary>
+    /// <summary>
+    /// The container half of the restricted Pod Security profile, for charts whose <c>containerSecurityContext</c>
+    /// defaults list exactly these keys; <c>runAsNonRoot</c> and <c>seccompProfile</c> are set at pod level
+    /// (<see cref="RestrictedPod"/>), which the profile accepts for every container.
+    /// </summary>
     public static Dictionary<string, object> RestrictedContainer() => new()
     {
         ["allowPrivilegeEscalation"] = false,
         ["readOnlyRootFilesystem"] = true,
-        ["runAsNonRoot"] = true,
         ["capabilities"] = new Dictionary<string, object> { ["drop"] = new[] { "ALL" } },
-        ["seccompProfile"] = new Dictionary<string, object> { ["type"] = "RuntimeDefault" },
     };
 
     /// <summary>The restricted-profile pod security context.</summary>

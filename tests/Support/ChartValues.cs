@@ -48,6 +48,7 @@ public static class ChartValues
                 continue;
             }
 
+            var subchart = Path.Combine(chartDirectory, "charts", key, "values.yaml");
             if (mapping.Children.TryGetValue(new YamlScalarNode(key), out var child))
             {
                 if (child is YamlScalarNode { Value: null or "" or "~" or "null" } || child is YamlSequenceNode)
@@ -55,11 +56,20 @@ public static class ChartValues
                     continue;
                 }
 
-                Walk(child, value, childPath, unknown, chartDirectory, freeForm);
+                var found = new List<string>();
+                Walk(child, value, childPath, found, chartDirectory, freeForm);
+                if (found.Count > 0 && path.Length == 0 && File.Exists(subchart))
+                {
+                    // The parent overrides some of a subchart's values; the rest are the subchart's own keys.
+                    var inSubchart = new List<string>();
+                    Walk(Load(subchart), value, childPath, inSubchart, Path.GetDirectoryName(subchart)!, freeForm);
+                    found = [.. found.Intersect(inSubchart)];
+                }
+
+                unknown.AddRange(found);
                 continue;
             }
 
-            var subchart = Path.Combine(chartDirectory, "charts", key, "values.yaml");
             if (path.Length == 0 && key == "global")
             {
                 continue;
