@@ -95,7 +95,7 @@ public static partial class ConfigReader
         };
     }
 
-    private static GatewayConfig ReadGateway(JsonConfigNode? node, AddonsConfig addons, List<ConfigProblem> problems)
+    private static GatewayConfig ReadGateway(JsonConfigNode? node, AddonsConfig addons, MonitoringConfig monitoring, List<ConfigProblem> problems)
     {
         if (node is null)
         {
@@ -114,6 +114,11 @@ public static partial class ConfigReader
         if (hostname is not null && !IsHostname(hostname, allowWildcard: true))
         {
             node.Problem("hostname", $"'{hostname}' is not a DNS host name such as models.example.com or *.example.com");
+        }
+        else if (hostname is not null && monitoring.GrafanaHostname is { } grafana && !HostnameCovers(hostname, grafana))
+        {
+            problems.Add(new(Key("monitoring.grafanaHostname"),
+                $"'{grafana}' is not served by the gateway listener host '{hostname}': the route would never attach; use a name the listener covers (e.g. a '*.' wildcard listener)"));
         }
 
         GatewayTlsConfig? tls = null;
@@ -153,6 +158,12 @@ public static partial class ConfigReader
         var labels = name.Split('.');
         return name.Length <= 253 && labels.Length >= 2 && labels.All(KubernetesNames.IsDns1123Label);
     }
+
+    /// <summary>True when a listener host name (possibly a <c>*.</c> wildcard) matches a route host name.</summary>
+    public static bool HostnameCovers(string listener, string host) =>
+        listener.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(listener[1..], StringComparison.Ordinal) && host.Length > listener.Length - 1
+            : listener == host;
 
     [GeneratedRegex(@"^[0-9]+(ms|s|m|h|d|w|y)$")]
     private static partial Regex PrometheusDuration();

@@ -59,7 +59,7 @@ public static partial class ConfigReader
         var network = ReadNetwork(ParseObject(get, "network", problems), problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
-        var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, problems);
+        var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))

@@ -15,6 +15,7 @@ public static class AllowMatrix
     public static ImmutableArray<AllowEdge> Edges { get; } =
     [
         new(NamespaceRole.Ingress, NamespaceRole.Serving, "the ingress gateway routes requests to model servers"),
+        new(NamespaceRole.Ingress, NamespaceRole.Monitoring, "the ingress gateway routes users to Grafana (mlplatform:monitoring.grafanaHostname)"),
         new(NamespaceRole.Serving, NamespaceRole.Data, "model servers load models from the registry"),
         new(NamespaceRole.Workflows, NamespaceRole.GpuWorkloads, "the workflow engine runs and watches GPU jobs"),
         new(NamespaceRole.Workflows, NamespaceRole.Data, "pipelines register models and log runs in MLflow"),
