@@ -24,7 +24,7 @@ public sealed record PolicySet
     /// <summary>Block violations (true) or only report them (false).</summary>
     public required bool Enforce { get; init; }
 
-    /// <summary>Image reference prefixes allowed where users run their own images.</summary>
+    /// <summary>Registry hosts allowed where users run their own images.</summary>
     public required ImmutableArray<string> AllowedRegistries { get; init; }
 
     /// <summary>Namespaces of the Kubernetes distribution and the cloud, exempt from every policy.</summary>
@@ -64,13 +64,15 @@ public sealed record PolicySet
             ["exclude"] = ExcludeNamespaces(SystemNamespaces),
             ["validate"] = ValidateBlock(
                 "CPU and memory limits are required for every container (spec.containers[].resources.limits).",
-                PodContainers(new Dictionary<string, object>
-                {
-                    ["resources"] = new Dictionary<string, object>
+                PodContainers(
+                    new Dictionary<string, object>
                     {
-                        ["limits"] = new Dictionary<string, object> { ["cpu"] = "?*", ["memory"] = "?*" },
+                        ["resources"] = new Dictionary<string, object>
+                        {
+                            ["limits"] = new Dictionary<string, object> { ["cpu"] = "?*", ["memory"] = "?*" },
+                        },
                     },
-                })),
+                    ephemeral: false)),
         });
 
     /// <summary>Images must name a tag or digest, and the tag must not be <c>latest</c>: deployments must be reproducible.</summary>
@@ -95,28 +97,41 @@ public sealed record PolicySet
         });
 
     /// <summary>
-    /// Images must come from the allowed registries. The platform namespaces that run only pinned charts are left
-    /// out: their images are reviewed with every version bump, and some charts (kserve-resources, mlflow) render
-    /// Docker Hub images without a registry host, which a prefix match cannot attribute.
+    /// Images must come from the allowed registries, compared on the registry Kyverno parses out of each reference
+    /// (a bare <c>kserve/sklearnserver</c> is <c>docker.io</c>). The platform namespaces that run only pinned charts
+    /// are left out: their images are reviewed with every version bump, and a stack that narrows the list for its
+    /// users must not lock out the platform's own controllers.
     /// </summary>
-    public ClusterPolicyDefinition RestrictRegistries()
-    {
-        var allowed = string.Join(" | ", AllowedRegistries.Select(r => $"{r}*"));
-        return Validate(
-            "restrict-image-registries",
-            "Restrict image registries",
-            $"Images must come from an allowed registry: {string.Join(", ", AllowedRegistries)}.",
-            autogen: true,
-            new Dictionary<string, object>
+    public ClusterPolicyDefinition RestrictRegistries() => Validate(
+        "restrict-image-registries",
+        "Restrict image registries",
+        $"Images must come from an allowed registry: {string.Join(", ", AllowedRegistries)}.",
+        autogen: true,
+        new Dictionary<string, object>
+        {
+            ["name"] = "allowed-registries",
+            ["match"] = MatchPods(),
+            ["exclude"] = ExcludeNamespaces([.. SystemNamespaces, .. PinnedChartNamespaces]),
+            ["validate"] = new Dictionary<string, object>
             {
-                ["name"] = "allowed-registries",
-                ["match"] = MatchPods(),
-                ["exclude"] = ExcludeNamespaces([.. SystemNamespaces, .. PinnedChartNamespaces]),
-                ["validate"] = ValidateBlock(
-                    $"Images must come from one of: {string.Join(", ", AllowedRegistries)}.",
-                    PodContainers(new Dictionary<string, object> { ["image"] = allowed })),
-            });
-    }
+                ["failureAction"] = FailureAction,
+                ["message"] = $"Images must come from one of the registries {string.Join(", ", AllowedRegistries)}.",
+                ["deny"] = new Dictionary<string, object>
+                {
+                    ["conditions"] = new Dictionary<string, object>
+                    {
+                        ["any"] = new[] { "containers", "initContainers", "ephemeralContainers" }
+                            .Select(list => (object)new Dictionary<string, object>
+                            {
+                                ["key"] = $"{{{{ images.{list}.*.registry || `[]` }}}}",
+                                ["operator"] = "AnyNotIn",
+                                ["value"] = AllowedRegistries.ToArray(),
+                            })
+                            .ToArray(),
+                    },
+                },
+            },
+        });
 
     /// <summary>
     /// Workloads in team namespaces must carry the team label (cost attribution, alert routing), and new
@@ -257,15 +272,21 @@ public sealed record PolicySet
         ["pattern"] = pattern,
     };
 
-    private static Dictionary<string, object> PodContainers(Dictionary<string, object> container) => new()
+    // Ephemeral (debug) containers cannot declare resources, so the limits rule leaves them out.
+    private static Dictionary<string, object> PodContainers(Dictionary<string, object> container, bool ephemeral = true)
     {
-        ["spec"] = new Dictionary<string, object>
+        var spec = new Dictionary<string, object>
         {
-            ["=(ephemeralContainers)"] = new object[] { container },
             ["=(initContainers)"] = new object[] { container },
             ["containers"] = new object[] { container },
-        },
-    };
+        };
+        if (ephemeral)
+        {
+            spec["=(ephemeralContainers)"] = new object[] { container };
+        }
+
+        return new() { ["spec"] = spec };
+    }
 
     private static Dictionary<string, object> MatchPods() => MatchKinds("Pod");
 

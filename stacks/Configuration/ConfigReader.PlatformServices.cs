@@ -30,10 +30,10 @@ public static partial class ConfigReader
 
         for (var i = 0; i < registries.Length; i++)
         {
-            if (!RegistryPrefix().IsMatch(registries[i]))
+            if (!RegistryHost().IsMatch(registries[i]))
             {
                 problems.Add(new($"{node.Child("allowedRegistries")}[{i}]",
-                    $"'{registries[i]}' is not a registry prefix such as 'ghcr.io/' or '123456789012.dkr.ecr.us-east-1.amazonaws.com/' (host, optional path, trailing '/', no scheme or wildcard)"));
+                    $"'{registries[i]}' is not a registry host such as 'ghcr.io', 'registry.example.com:5000' or '123456789012.dkr.ecr.us-east-1.amazonaws.com' (no scheme, path or wildcard)"));
             }
         }
 
@@ -168,6 +168,6 @@ public static partial class ConfigReader
     [GeneratedRegex(@"^[0-9]+(ms|s|m|h|d|w|y)$")]
     private static partial Regex PrometheusDuration();
 
-    [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*/$")]
-    private static partial Regex RegistryPrefix();
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")]
+    private static partial Regex RegistryHost();
 }

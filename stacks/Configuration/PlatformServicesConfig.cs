@@ -16,18 +16,19 @@ public enum PolicyMode
 public sealed record PolicyConfig
 {
     /// <summary>
-    /// The registries the platform's own charts pull from, each a prefix of the image reference. Teams extend or
-    /// replace the list in configuration; an image from anywhere else is a policy violation.
+    /// The registries (hosts) the platform's own charts and KServe's runtimes pull from. Teams narrow or extend the
+    /// list in configuration; an image from anywhere else is a policy violation. Kyverno normalises references
+    /// first, so a bare <c>kserve/sklearnserver</c> counts as <c>docker.io</c>.
     /// </summary>
     public static ImmutableArray<string> DefaultAllowedRegistries { get; } =
     [
-        "docker.io/", "quay.io/", "ghcr.io/", "registry.k8s.io/", "nvcr.io/", "public.ecr.aws/", "reg.kyverno.io/",
+        "docker.io", "quay.io", "ghcr.io", "registry.k8s.io", "nvcr.io", "public.ecr.aws", "reg.kyverno.io",
     ];
 
     /// <summary>Audit or enforce; defaults to enforce in production and audit elsewhere.</summary>
     public required PolicyMode Mode { get; init; }
 
-    /// <summary>Image reference prefixes allowed in the namespaces where users run their own images.</summary>
+    /// <summary>Registry hosts allowed in the namespaces where users run their own images.</summary>
     public required ImmutableArray<string> AllowedRegistries { get; init; }
 
     /// <summary>The defaults for an environment.</summary>

@@ -12,7 +12,7 @@ public class KyvernoTests
     private static PolicySet Policies(bool enforce) => new()
     {
         Enforce = enforce,
-        AllowedRegistries = ["ghcr.io/", "quay.io/"],
+        AllowedRegistries = ["ghcr.io", "quay.io"],
         PinnedChartNamespaces = ["cert-manager", "monitoring", "kserve"],
     };
 
@@ -98,15 +98,31 @@ public class KyvernoTests
     }
 
     [Fact]
-    public void Registries_are_restricted_outside_the_pinned_chart_namespaces()
+    public void Registries_are_compared_normalised_and_restricted_outside_the_pinned_chart_namespaces()
     {
         var rule = Rules(Policies(true).RestrictRegistries()).Single();
 
-        Assert.Equal("ghcr.io/* | quay.io/*", rule["validate"]!["pattern"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        var conditions = rule["validate"]!["deny"]!["conditions"]!["any"]!.AsArray();
+        Assert.Equal(
+            ["{{ images.containers.*.registry || `[]` }}", "{{ images.initContainers.*.registry || `[]` }}", "{{ images.ephemeralContainers.*.registry || `[]` }}"],
+            conditions.Select(c => c!["key"]!.GetValue<string>()));
+        Assert.All(conditions, c =>
+        {
+            Assert.Equal("AnyNotIn", c!["operator"]!.GetValue<string>());
+            Assert.Equal(["ghcr.io", "quay.io"], c["value"]!.AsArray().Select(v => v!.GetValue<string>()));
+        });
         var excluded = rule["exclude"]!["any"]![0]!["resources"]!["namespaces"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
         Assert.Contains("kube-system", excluded);
         Assert.Contains("monitoring", excluded);
         Assert.DoesNotContain("serving", excluded);
+    }
+
+    [Fact]
+    public void Limits_leave_out_ephemeral_debug_containers()
+    {
+        var spec = Rules(Policies(true).RequireLimits()).Single()["validate"]!["pattern"]!["spec"]!.AsObject();
+        Assert.False(spec.ContainsKey("=(ephemeralContainers)"));
+        Assert.True(spec.ContainsKey("=(initContainers)"));
     }
 
     [Fact]

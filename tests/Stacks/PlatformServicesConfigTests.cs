@@ -36,10 +36,10 @@ public class PlatformServicesConfigTests
     [Fact]
     public void Policy_mode_and_registries_can_be_configured()
     {
-        var policies = Read("production", ("policies", new { mode = "audit", allowedRegistries = new[] { "123456789012.dkr.ecr.us-east-1.amazonaws.com/", "ghcr.io/acme/" } })).Policies;
+        var policies = Read("production", ("policies", new { mode = "audit", allowedRegistries = new[] { "123456789012.dkr.ecr.us-east-1.amazonaws.com", "registry.example.com:5000" } })).Policies;
 
         Assert.Equal(PolicyMode.Audit, policies.Mode);
-        Assert.Equal(["123456789012.dkr.ecr.us-east-1.amazonaws.com/", "ghcr.io/acme/"], policies.AllowedRegistries.ToArray());
+        Assert.Equal(["123456789012.dkr.ecr.us-east-1.amazonaws.com", "registry.example.com:5000"], policies.AllowedRegistries.ToArray());
     }
 
     [Fact]
@@ -57,13 +57,13 @@ public class PlatformServicesConfigTests
     }
 
     [Theory]
-    [InlineData("https://ghcr.io/")]
-    [InlineData("ghcr.io")]
-    [InlineData("*")]
-    [InlineData("GHCR.io/")]
-    public void Registry_entries_must_be_prefixes_ending_with_a_slash(string registry)
+    [InlineData("https://ghcr.io")]
+    [InlineData("ghcr.io/acme")]
+    [InlineData("*.example.com")]
+    [InlineData("GHCR.io")]
+    public void Registry_entries_must_be_registry_hosts(string registry)
     {
-        var problem = Assert.Single(Problems(("policies", new { allowedRegistries = new[] { "quay.io/", registry } })));
+        var problem = Assert.Single(Problems(("policies", new { allowedRegistries = new[] { "quay.io", registry } })));
         Assert.Equal("mlplatform:policies.allowedRegistries[1]", problem.Key);
     }
 
@@ -225,7 +225,7 @@ public class PlatformServicesConfigTests
     public void Every_problem_is_reported_at_once()
     {
         var problems = Problems(
-            ("policies", new { mode = "block", allowedRegistries = new[] { "x" } }),
+            ("policies", new { mode = "block", allowedRegistries = new[] { "ghcr.io/x" } }),
             ("monitoring", new { retention = "forever" }),
             ("gateway", new { hostname = "bad_host" }));
 
