@@ -21,7 +21,21 @@ public static partial class ConfigReader
 
         var mode = ReadEnum<PolicyMode>(node.String("mode"), node.Child("mode"), problems, required: false, fullKey: true) ?? defaults.Mode;
         var registries = node.StringList("allowedRegistries") ?? defaults.AllowedRegistries;
+        var exempt = node.StringList("exemptNamespaces") ?? [];
         node.RejectUnknownKeys();
+
+        for (var i = 0; i < exempt.Length; i++)
+        {
+            if (!KubernetesNames.IsDns1123Label(exempt[i]))
+            {
+                problems.Add(new($"{node.Child("exemptNamespaces")}[{i}]", $"'{exempt[i]}' is not a namespace name"));
+            }
+            else if (PlatformNamespaces.All.Any(n => n.Name == exempt[i]))
+            {
+                problems.Add(new($"{node.Child("exemptNamespaces")}[{i}]",
+                    $"'{exempt[i]}' is a platform namespace; its exclusions are decided per policy in code, not by configuration"));
+            }
+        }
 
         if (registries.IsEmpty)
         {
@@ -37,7 +51,7 @@ public static partial class ConfigReader
             }
         }
 
-        return new PolicyConfig { Mode = mode, AllowedRegistries = registries };
+        return new PolicyConfig { Mode = mode, AllowedRegistries = registries, ExemptNamespaces = exempt };
     }
 
     private static MonitoringConfig ReadMonitoring(JsonConfigNode? node, DeploymentEnvironment? environment, AddonsConfig addons, List<ConfigProblem> problems)

@@ -31,6 +31,12 @@ public sealed record PolicyConfig
     /// <summary>Registry hosts allowed in the namespaces where users run their own images.</summary>
     public required ImmutableArray<string> AllowedRegistries { get; init; }
 
+    /// <summary>
+    /// Namespaces created outside the platform that no policy may touch and that get no generated default-deny
+    /// (e.g. the namespaces of a cloud's managed add-ons), beyond kube-system, kube-public and kube-node-lease.
+    /// </summary>
+    public ImmutableArray<string> ExemptNamespaces { get; init; } = [];
+
     /// <summary>The defaults for an environment.</summary>
     public static PolicyConfig For(DeploymentEnvironment environment) => new()
     {

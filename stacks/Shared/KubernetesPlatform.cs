@@ -1,3 +1,4 @@
+using MlPlatform.Components.Addons;
 using MlPlatform.Components.Kubernetes;
 using MlPlatform.Stacks.Configuration;
 using Pulumi;
@@ -29,6 +30,7 @@ public static class KubernetesPlatform
             ["priorityClasses"] = tenancy.PriorityClasses.Names.ToList(),
             ["gateway"] = services.Gateway is { } gateway ? $"{gateway.Namespace}/{gateway.Name}" : null,
             ["secretStore"] = services.SecretStore?.Name,
+            ["grafanaAdminSecret"] = services.Monitoring is null ? null : $"{PlatformNamespaces.Monitoring}/{KubePrometheusStack.GrafanaAdminSecret}",
         };
     }
 }

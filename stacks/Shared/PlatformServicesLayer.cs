@@ -173,6 +173,7 @@ public static class PlatformServicesLayer
     {
         Enforce = config.Policies.Mode == PolicyMode.Enforce,
         AllowedRegistries = config.Policies.AllowedRegistries,
+        SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease", .. config.Policies.ExemptNamespaces],
 
         // Serving and the workflow namespace run images users choose (models, pipeline steps): they stay restricted.
         PinnedChartNamespaces = [.. config.Namespaces

@@ -68,6 +68,15 @@ public class PlatformServicesConfigTests
     }
 
     [Fact]
+    public void Exempt_namespaces_are_read_and_must_be_outside_the_platform()
+    {
+        Assert.Equal(["amazon-cloudwatch"], Read("staging", ("policies", new { exemptNamespaces = new[] { "amazon-cloudwatch" } })).Policies.ExemptNamespaces.ToArray());
+
+        var problems = Problems(("policies", new { exemptNamespaces = new[] { "Bad_Name", "monitoring" } }));
+        Assert.Equal(["mlplatform:policies.exemptNamespaces[0]", "mlplatform:policies.exemptNamespaces[1]"], problems.Select(p => p.Key));
+    }
+
+    [Fact]
     public void Policies_reject_unknown_keys()
     {
         var problem = Assert.Single(Problems(("policies", new { mode = "audit", enforceLimits = true })));

@@ -321,4 +321,14 @@ public class PlatformServicesLayerTests
         Assert.DoesNotContain("team-research", policies.PinnedChartNamespaces);
         Assert.True(policies.Enforce);
     }
+
+    [Fact]
+    public void Exempt_namespaces_join_the_system_namespaces_of_every_policy()
+    {
+        var policies = PlatformServicesLayer.Policies(Config("production", ("policies", new { exemptNamespaces = new[] { "amazon-cloudwatch" } })));
+
+        Assert.Equal(["kube-system", "kube-public", "kube-node-lease", "amazon-cloudwatch"], policies.SystemNamespaces.ToArray());
+        var generate = Json.Of(policies.GenerateDefaultDeny().Spec)["rules"]![0]!["exclude"]!["any"]![0]!["resources"]!["names"]!.AsArray();
+        Assert.Contains(generate, n => n!.GetValue<string>() == "amazon-cloudwatch");
+    }
 }
