@@ -16,6 +16,12 @@ public sealed class KubePrometheusStackArgs
     /// <summary>Two Prometheus and two Alertmanager replicas.</summary>
     public bool HighAvailability { get; init; }
 
+    /// <summary>
+    /// The cloud runs the control plane (EKS, AKS, GKE): controller manager, scheduler and etcd cannot be scraped
+    /// there, and their targets and alerts would always be down.
+    /// </summary>
+    public bool ManagedControlPlane { get; init; }
+
     /// <summary>Prometheus retention (Prometheus duration).</summary>
     public required string Retention { get; init; }
 
@@ -192,7 +198,7 @@ public sealed class KubePrometheusStack : ComponentResource
             };
         }
 
-        return new()
+        var values = new Dictionary<string, object>
         {
             ["prometheus"] = new Dictionary<string, object> { ["prometheusSpec"] = prometheusSpec },
             ["alertmanager"] = new Dictionary<string, object>
@@ -205,6 +211,15 @@ public sealed class KubePrometheusStack : ComponentResource
             },
             ["grafana"] = grafana,
         };
+        if (args.ManagedControlPlane)
+        {
+            foreach (var component in new[] { "kubeControllerManager", "kubeScheduler", "kubeEtcd" })
+            {
+                values[component] = new Dictionary<string, object> { ["enabled"] = false };
+            }
+        }
+
+        return values;
     }
 
     private static Dictionary<string, object> Resources(string cpu, string memoryRequest, string memoryLimit) => new()

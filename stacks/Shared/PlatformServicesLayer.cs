@@ -156,6 +156,7 @@ public static class PlatformServicesLayer
         {
             Namespace = PlatformNamespaces.Monitoring,
             HighAvailability = config.IsProduction,
+            ManagedControlPlane = config.Cloud != CloudKind.Existing,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,
             StorageClass = config.Monitoring.StorageClass,

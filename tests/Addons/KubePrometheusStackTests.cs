@@ -37,6 +37,20 @@ public class KubePrometheusStackTests
     }
 
     [Fact]
+    public void Managed_control_planes_are_not_scraped()
+    {
+        var managed = new KubePrometheusStackArgs { Namespace = "monitoring", Retention = "7d", StorageSize = "50Gi", ManagedControlPlane = true };
+        var values = Json.Of(KubePrometheusStack.Values(managed));
+
+        Assert.Empty(ChartValues.UnknownKeys(Chart.Name, Chart.Version, values));
+        foreach (var component in new[] { "kubeControllerManager", "kubeScheduler", "kubeEtcd" })
+        {
+            Assert.False(values[component]!["enabled"]!.GetValue<bool>());
+            Assert.Null(Json.Of(KubePrometheusStack.Values(Args()))[component]);
+        }
+    }
+
+    [Fact]
     public void Prometheus_selects_monitors_and_rules_from_every_namespace()
     {
         var spec = Json.Of(KubePrometheusStack.Values(Args()))["prometheus"]!["prometheusSpec"]!;
