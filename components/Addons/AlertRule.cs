@@ -112,6 +112,22 @@ public static class PlatformAlerts
             "GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} has averaged under 20 % utilisation for 30 minutes: the workload may be CPU- or IO-bound, or the node could be released."),
     ]);
 
+    /// <summary>Days before expiry under which <c>CertificateExpiringSoon</c> fires (cert-manager renews at 30 days by default).</summary>
+    public const double CertificateExpiryDays = 14;
+
+    /// <summary>Certificate alerts from cert-manager's metrics: renewals that keep failing.</summary>
+    public static AlertGroup Certificates() => new("mlplatform-certificates",
+    [
+        new("CertificateExpiringSoon", "warning", CertificateExpiryDays, "1h",
+            $"(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400 < {Number(CertificateExpiryDays)}",
+            "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in under 14 days",
+            "cert-manager renews certificates 30 days before expiry by default; one this close to expiry means renewals are failing. Check `kubectl describe certificate` and the issuer."),
+        new("CertificateNotReady", "critical", 1, "15m",
+            "max by (namespace, name) (certmanager_certificate_ready_status{condition=\"False\"}) == 1",
+            "Certificate {{ $labels.namespace }}/{{ $labels.name }} is not ready",
+            "The certificate has not been ready for 15 minutes: the listener or webhook that uses it may be serving an expired certificate or none."),
+    ]);
+
     /// <summary>A PrometheusRule spec of one group.</summary>
     public static Dictionary<string, object> Spec(AlertGroup group) => new()
     {

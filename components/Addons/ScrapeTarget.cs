@@ -116,6 +116,22 @@ public static class PlatformScrapeTargets
     };
 
     /// <summary>
+    /// The cert-manager controller: Service labelled <c>app.kubernetes.io/name: cert-manager</c> and
+    /// <c>app.kubernetes.io/component: controller</c>, port <c>tcp-prometheus-servicemonitor</c> (9402), created
+    /// while the chart's <c>prometheus.enabled</c> is on (its default).
+    /// </summary>
+    public static ScrapeTarget CertManager(string @namespace) => new()
+    {
+        Name = "cert-manager",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty
+            .Add("app.kubernetes.io/name", "cert-manager")
+            .Add("app.kubernetes.io/component", "controller"),
+        Port = "tcp-prometheus-servicemonitor",
+        Interval = "60s",
+    };
+
+    /// <summary>
     /// The MLflow tracking server of the community chart: Service labelled <c>app.kubernetes.io/name: mlflow</c>,
     /// port <c>http</c>, metrics at <c>/metrics</c> when the server runs with <c>--expose-prometheus</c>
     /// (chart value <c>trackingServer.metrics</c>). Relabelled <c>job="mlflow"</c> for the MLflowDown alert.

@@ -118,6 +118,12 @@ public static class PlatformServicesLayer
         var targets = ImmutableArray.CreateBuilder<ScrapeTarget>();
         var alerts = ImmutableArray.CreateBuilder<AlertGroup>();
         var dashboards = ImmutableArray.CreateBuilder<GrafanaDashboard>();
+        if (addons.CertManager)
+        {
+            targets.Add(PlatformScrapeTargets.CertManager(PlatformNamespaces.CertManager));
+            alerts.Add(PlatformAlerts.Certificates());
+        }
+
         if (addons.GpuOperator)
         {
             targets.Add(PlatformScrapeTargets.DcgmExporter(PlatformNamespaces.GpuOperator));

@@ -23,8 +23,9 @@ public class KubePrometheusStackTests
             PlatformScrapeTargets.DcgmExporter("gpu-operator"), PlatformScrapeTargets.Mlflow("mlflow"),
             PlatformScrapeTargets.KserveController("kserve"), PlatformScrapeTargets.InferenceServices("serving"),
             PlatformScrapeTargets.ArgoWorkflowsController("argo"), PlatformScrapeTargets.EnvoyProxies("envoy-gateway-system"),
+            PlatformScrapeTargets.CertManager("cert-manager"),
         ],
-        AlertGroups = [PlatformAlerts.Inference("serving"), PlatformAlerts.Mlflow(), PlatformAlerts.Pipelines(), PlatformAlerts.Gpu()],
+        AlertGroups = [PlatformAlerts.Inference("serving"), PlatformAlerts.Mlflow(), PlatformAlerts.Pipelines(), PlatformAlerts.Gpu(), PlatformAlerts.Certificates()],
         Dashboards = [PlatformDashboards.Inference("serving"), PlatformDashboards.Gpu(), PlatformDashboards.Cost()],
     };
 
@@ -146,9 +147,9 @@ public class KubePrometheusStackTests
         Assert.Equal(32, password["length"]!.GetValue<long>());
         Assert.True(recorder.DependsOn(release, KubePrometheusStack.ReleaseName, "kubernetes:core/v1:Secret", "monitoring-grafana-admin"));
 
-        Assert.Equal(5, mocks.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Count);
+        Assert.Equal(6, mocks.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Count);
         Assert.Single(mocks.OfType("kubernetes:monitoring.coreos.com/v1:PodMonitor"));
-        Assert.Equal(4, mocks.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(5, mocks.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
         foreach (var monitor in mocks.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Concat(mocks.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")))
         {
             Assert.True(recorder.DependsOn(monitor.Type!, monitor.Name!, release, KubePrometheusStack.ReleaseName), $"{monitor.Name} must wait for the CRDs");

@@ -6,7 +6,7 @@ namespace MlPlatform.Tests.Addons;
 public class PlatformAlertsTests
 {
     private static AlertRule Rule(string name) =>
-        new[] { PlatformAlerts.Inference("serving"), PlatformAlerts.Mlflow(), PlatformAlerts.Pipelines(), PlatformAlerts.Gpu() }
+        new[] { PlatformAlerts.Inference("serving"), PlatformAlerts.Mlflow(), PlatformAlerts.Pipelines(), PlatformAlerts.Gpu(), PlatformAlerts.Certificates() }
             .SelectMany(g => g.Rules).Single(r => r.Name == name);
 
     [Theory]
@@ -16,6 +16,8 @@ public class PlatformAlertsTests
     [InlineData("MLflowDown", 1.0, "2m", "== 1")]
     [InlineData("HighPipelineFailureRate", 0.10, null, "> 0.1")]
     [InlineData("LowGPUUtilization", 20.0, "30m", "< 20")]
+    [InlineData("CertificateExpiringSoon", 14.0, "1h", "< 14")]
+    [InlineData("CertificateNotReady", 1.0, "15m", "== 1")]
     public void Seed_alerts_have_their_thresholds_and_windows(string name, double threshold, string? @for, string comparison)
     {
         var rule = Rule(name);

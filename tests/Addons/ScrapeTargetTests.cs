@@ -16,6 +16,15 @@ public class ScrapeTargetTests
     }
 
     [Fact]
+    public void Cert_manager_selects_the_controller_metrics_service()
+    {
+        var spec = Json.Of(PlatformScrapeTargets.CertManager("cert-manager").Spec());
+        Assert.Equal("cert-manager", spec["selector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
+        Assert.Equal("controller", spec["selector"]!["matchLabels"]!["app.kubernetes.io/component"]!.GetValue<string>());
+        Assert.Equal("tcp-prometheus-servicemonitor", spec["endpoints"]![0]!["port"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Mlflow_selects_the_chart_service_port_and_labels_the_job()
     {
         var target = PlatformScrapeTargets.Mlflow("mlflow");

@@ -254,13 +254,13 @@ public class PlatformServicesLayerTests
     {
         var (all, _, _) = await DeployAsync(Config());
         var monitors = all.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
-        Assert.Equal(["argo-workflows-controller", "dcgm-exporter", "inference-services", "kserve-controller", "mlflow"], monitors);
-        Assert.Equal(4, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(["argo-workflows-controller", "cert-manager", "dcgm-exporter", "inference-services", "kserve-controller", "mlflow"], monitors);
+        Assert.Equal(5, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
 
         var (some, _, _) = await DeployAsync(Config("staging", ("addons", new { gpuOperator = false, mlflow = false, argoWorkflows = false })));
         var remaining = some.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
-        Assert.Equal(["inference-services", "kserve-controller"], remaining);
-        Assert.Single(some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule"));
+        Assert.Equal(["cert-manager", "inference-services", "kserve-controller"], remaining);
+        Assert.Equal(2, some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
     }
 
     [Fact]
