@@ -12,6 +12,9 @@ public sealed class CertManagerArgs
 
     /// <summary>Two replicas of the controller, webhook and CA injector, each with a PodDisruptionBudget.</summary>
     public bool HighAvailability { get; init; }
+
+    /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
 }
 
 /// <summary>
@@ -58,6 +61,11 @@ public sealed class CertManager : ComponentResource
             ["securityContext"] = AddonResources.RestrictedPod(),
             ["containerSecurityContext"] = AddonResources.RestrictedContainer(),
         };
+        if (args.PriorityClassName is not null)
+        {
+            values["global"] = new Dictionary<string, object> { ["priorityClassName"] = args.PriorityClassName };
+        }
+
         return values;
     }
 

@@ -14,6 +14,9 @@ public sealed class EnvoyGatewayArgs
     /// <summary>Two controller and two proxy replicas, each with a PodDisruptionBudget.</summary>
     public bool HighAvailability { get; init; }
 
+    /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
     /// <summary>The host name the listeners answer for (may be a <c>*.</c> wildcard); null for any host.</summary>
     public string? Hostname { get; init; }
 
@@ -110,18 +113,27 @@ public sealed class EnvoyGateway : ComponentResource
     public K8s.ApiExtensions.CustomResource? Certificate { get; }
 
     /// <summary>The chart values.</summary>
-    public static Dictionary<string, object> Values(EnvoyGatewayArgs args) => new()
+    public static Dictionary<string, object> Values(EnvoyGatewayArgs args)
     {
-        ["deployment"] = new Dictionary<string, object> { ["replicas"] = args.HighAvailability ? 2 : 1 },
-        ["podDisruptionBudget"] = new Dictionary<string, object> { ["minAvailable"] = args.HighAvailability ? 1 : 0 },
-        ["config"] = new Dictionary<string, object>
+        var deployment = new Dictionary<string, object> { ["replicas"] = args.HighAvailability ? 2 : 1 };
+        if (args.PriorityClassName is not null)
         {
-            ["envoyGateway"] = new Dictionary<string, object>
+            deployment["priorityClassName"] = args.PriorityClassName;
+        }
+
+        return new()
+        {
+            ["deployment"] = deployment,
+            ["podDisruptionBudget"] = new Dictionary<string, object> { ["minAvailable"] = args.HighAvailability ? 1 : 0 },
+            ["config"] = new Dictionary<string, object>
             {
-                ["gateway"] = new Dictionary<string, object> { ["controllerName"] = ControllerName },
+                ["envoyGateway"] = new Dictionary<string, object>
+                {
+                    ["gateway"] = new Dictionary<string, object> { ["controllerName"] = ControllerName },
+                },
             },
-        },
-    };
+        };
+    }
 
     /// <summary>The EnvoyProxy spec: data-plane replicas and disruption budget.</summary>
     public static Dictionary<string, object> ProxySpec(EnvoyGatewayArgs args)

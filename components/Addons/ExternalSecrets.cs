@@ -22,6 +22,9 @@ public sealed class ExternalSecretsArgs
     /// <summary>Two controller, webhook and cert-controller replicas with disruption budgets.</summary>
     public bool HighAvailability { get; init; }
 
+    /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
     /// <summary>Annotations binding the controller's service account to a cloud identity (IRSA, workload identity).</summary>
     public InputMap<string> ServiceAccountAnnotations { get; init; } = [];
 
@@ -98,7 +101,7 @@ public sealed class ExternalSecrets : ComponentResource
         var replicas = args.HighAvailability ? 2 : 1;
         Dictionary<string, object> Pdb() => new() { ["enabled"] = args.HighAvailability, ["minAvailable"] = 1 };
 
-        return new Dictionary<string, object>
+        var values = new Dictionary<string, object>
         {
             ["installCRDs"] = true,
             ["replicaCount"] = replicas,
@@ -114,7 +117,15 @@ public sealed class ExternalSecrets : ComponentResource
             },
             ["webhook"] = new Dictionary<string, object> { ["create"] = true, ["replicaCount"] = replicas, ["podDisruptionBudget"] = Pdb() },
             ["certController"] = new Dictionary<string, object> { ["create"] = true, ["replicaCount"] = replicas, ["podDisruptionBudget"] = Pdb() },
-        }.ToImmutableDictionary();
+        };
+        if (args.PriorityClassName is not null)
+        {
+            values["priorityClassName"] = args.PriorityClassName;
+            ((Dictionary<string, object>)values["webhook"])["priorityClassName"] = args.PriorityClassName;
+            ((Dictionary<string, object>)values["certController"])["priorityClassName"] = args.PriorityClassName;
+        }
+
+        return values.ToImmutableDictionary();
     }
 
     /// <summary>The ClusterSecretStore spec of a secret service, authenticating as the controller's service account.</summary>

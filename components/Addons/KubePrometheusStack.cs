@@ -22,6 +22,9 @@ public sealed class KubePrometheusStackArgs
     /// </summary>
     public bool ManagedControlPlane { get; init; }
 
+    /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
     /// <summary>Prometheus retention (Prometheus duration).</summary>
     public required string Retention { get; init; }
 
@@ -166,6 +169,17 @@ public sealed class KubePrometheusStack : ComponentResource
             ["resources"] = Resources("500m", args.HighAvailability ? "4Gi" : "2Gi", args.HighAvailability ? "8Gi" : "4Gi"),
         };
 
+        var alertmanagerSpec = new Dictionary<string, object>
+        {
+            ["replicas"] = replicas,
+            ["resources"] = Resources("50m", "128Mi", "256Mi"),
+        };
+        if (args.PriorityClassName is not null)
+        {
+            prometheusSpec["priorityClassName"] = args.PriorityClassName;
+            alertmanagerSpec["priorityClassName"] = args.PriorityClassName;
+        }
+
         var grafana = new Dictionary<string, object>
         {
             ["admin"] = new Dictionary<string, object>
@@ -201,14 +215,7 @@ public sealed class KubePrometheusStack : ComponentResource
         var values = new Dictionary<string, object>
         {
             ["prometheus"] = new Dictionary<string, object> { ["prometheusSpec"] = prometheusSpec },
-            ["alertmanager"] = new Dictionary<string, object>
-            {
-                ["alertmanagerSpec"] = new Dictionary<string, object>
-                {
-                    ["replicas"] = replicas,
-                    ["resources"] = Resources("50m", "128Mi", "256Mi"),
-                },
-            },
+            ["alertmanager"] = new Dictionary<string, object> { ["alertmanagerSpec"] = alertmanagerSpec },
             ["grafana"] = grafana,
         };
         if (args.ManagedControlPlane)

@@ -14,6 +14,9 @@ public sealed class KyvernoArgs
     /// <summary>Three admission controller replicas and two of each other controller, with disruption budgets.</summary>
     public bool HighAvailability { get; init; }
 
+    /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
     /// <summary>The platform's cluster policies.</summary>
     public required PolicySet Policies { get; init; }
 
@@ -66,12 +69,18 @@ public sealed class Kyverno : ComponentResource
             ["podDisruptionBudget"] = new Dictionary<string, object> { ["enabled"] = replicas > 1, ["minAvailable"] = 1 },
         };
 
-        return new()
+        var values = new Dictionary<string, object>
         {
             ["admissionController"] = Controller(args.HighAvailability ? 3 : 1),
             ["backgroundController"] = Controller(args.HighAvailability ? 2 : 1),
             ["cleanupController"] = Controller(args.HighAvailability ? 2 : 1),
             ["reportsController"] = Controller(args.HighAvailability ? 2 : 1),
         };
+        if (args.PriorityClassName is not null)
+        {
+            values["global"] = new Dictionary<string, object> { ["priorityClassName"] = args.PriorityClassName };
+        }
+
+        return values;
     }
 }

@@ -25,9 +25,12 @@ public static class PlatformServicesLayer
         var labels = TenancyPlan.CommonLabels(config);
         var highAvailability = config.IsProduction;
 
+        // Platform controllers run in the top tier, so that batch and training pods never preempt them; the
+        // PriorityClass must exist before a pod can name it.
+        var priorityClass = PriorityTier.Ladder[0].Name;
         ComponentResourceOptions In(string @namespace, params Resource?[] after)
         {
-            var extra = new ComponentResourceOptions { DependsOn = { tenancy.Namespaces[@namespace] } };
+            var extra = new ComponentResourceOptions { DependsOn = { tenancy.Namespaces[@namespace], tenancy.PriorityClasses } };
             foreach (var resource in after)
             {
                 if (resource is not null)
@@ -44,6 +47,7 @@ public static class PlatformServicesLayer
             {
                 Namespace = PlatformNamespaces.CertManager,
                 HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
             }, In(PlatformNamespaces.CertManager))
             : null;
 
@@ -54,6 +58,7 @@ public static class PlatformServicesLayer
             {
                 Namespace = PlatformNamespaces.Gateway,
                 HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
                 Hostname = config.Gateway.Hostname,
                 TlsClusterIssuer = gatewayTls ? config.Gateway.Tls!.ClusterIssuer : null,
                 RouteRoles = publishGrafana
@@ -81,6 +86,7 @@ public static class PlatformServicesLayer
             {
                 Namespace = PlatformNamespaces.ExternalSecrets,
                 HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
                 ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.ExternalSecrets, ExternalSecrets.ServiceAccountName),
                 StoreKind = cloud.SecretStore?.Kind,
                 StoreSettings = cloud.SecretStore?.Settings ?? ImmutableDictionary<string, Input<string>>.Empty,
@@ -95,6 +101,7 @@ public static class PlatformServicesLayer
             {
                 Namespace = PlatformNamespaces.Kyverno,
                 HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
                 Policies = Policies(config),
                 PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release }.OfType<Resource>()],
                 Labels = labels,
@@ -162,6 +169,7 @@ public static class PlatformServicesLayer
         {
             Namespace = PlatformNamespaces.Monitoring,
             HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
             ManagedControlPlane = config.Cloud != CloudKind.Existing,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,

@@ -209,6 +209,28 @@ public class PlatformServicesLayerTests
     }
 
     [Fact]
+    public async Task Platform_controllers_run_in_the_system_critical_tier_once_it_exists()
+    {
+        var (mocks, recorder, _) = await DeployAsync(Config());
+        JsonNode Values(string release) => Json.Of(mocks.OfType(Release).Single(r => r.Name == release).Inputs)["values"]!;
+
+        Assert.Equal("system-critical", Values("cert-manager")["global"]!["priorityClassName"]!.GetValue<string>());
+        Assert.Equal("system-critical", Values("kyverno")["global"]!["priorityClassName"]!.GetValue<string>());
+        Assert.Equal("system-critical", Values("envoy-gateway")["deployment"]!["priorityClassName"]!.GetValue<string>());
+        Assert.Equal("system-critical", Values("kube-prometheus-stack")["prometheus"]!["prometheusSpec"]!["priorityClassName"]!.GetValue<string>());
+        Assert.Equal("system-critical", Values("kube-prometheus-stack")["alertmanager"]!["alertmanagerSpec"]!["priorityClassName"]!.GetValue<string>());
+        foreach (var component in new[] { Values("external-secrets"), Values("external-secrets")["webhook"]!, Values("external-secrets")["certController"]! })
+        {
+            Assert.Equal("system-critical", component["priorityClassName"]!.GetValue<string>());
+        }
+
+        foreach (var (name, _, _, _, _) in Releases)
+        {
+            Assert.True(recorder.DependsOn(Release, name, PriorityClasses.TypeToken, "priority-classes"), $"{name} must wait for the PriorityClasses");
+        }
+    }
+
+    [Fact]
     public async Task Certificates_wait_for_cert_manager_and_grafana_for_the_gateway()
     {
         var config = Config("staging",
