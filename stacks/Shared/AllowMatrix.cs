@@ -66,6 +66,7 @@ public static class AllowMatrix
         {
             rules.Add(Cidrs("external-http", TrafficDirection.Egress, network.ExternalEgressCidrs, [.. exception.Ports]));
         }
+
         if (!ns.IsTeam)
         {
             rules.Add(Cidrs("api-server", TrafficDirection.Egress, network.ApiServerCidrs, 443, 6443));

@@ -345,6 +345,21 @@ public class PlatformServicesLayerTests
     }
 
     [Fact]
+    public async Task Enforced_limits_cannot_block_chart_pods_because_every_covered_namespace_has_default_limits()
+    {
+        var plan = await Scenario.StackFileAsync("production");
+        var exempt = PlatformServicesLayer.Policies(Config("production")).SystemNamespaces;
+
+        foreach (var ns in plan.OfType("kubernetes:core/v1:Namespace").Select(n => n.Inputs["metadata"]!["name"]!.GetValue<string>()).Where(n => !exempt.Contains(n)))
+        {
+            var limits = plan.OfType("kubernetes:core/v1:LimitRange").Single(l => l.Inputs["metadata"]!["namespace"]!.GetValue<string>() == ns)
+                .Inputs["spec"]!["limits"]![0]!["default"]!;
+            Assert.False(string.IsNullOrEmpty(limits["cpu"]?.GetValue<string>()), $"{ns} has no default CPU limit");
+            Assert.False(string.IsNullOrEmpty(limits["memory"]?.GetValue<string>()), $"{ns} has no default memory limit");
+        }
+    }
+
+    [Fact]
     public void Exempt_namespaces_join_the_system_namespaces_of_every_policy()
     {
         var policies = PlatformServicesLayer.Policies(Config("production", ("policies", new { exemptNamespaces = new[] { "amazon-cloudwatch" } })));
