@@ -35,9 +35,11 @@ public static class PlatformScrapeTargets
     };
 
     /// <summary>
-    /// The MLflow tracking server of the community chart: Service labelled <c>app.kubernetes.io/name: mlflow</c>,
-    /// port <c>http</c>, metrics at <c>/metrics</c> when the server runs with <c>--expose-prometheus</c>
-    /// (chart value <c>trackingServer.metrics</c>). Relabelled <c>job="mlflow"</c> for the MLflowDown alert.
+    /// The MLflow tracking server of the community chart (1.11.5): Service labelled
+    /// <c>app.kubernetes.io/name: mlflow</c>, port <c>http</c> (the chart's <c>service.name</c>). The server serves
+    /// <c>/metrics</c> only when started with <c>--expose-prometheus</c>: the chart adds it with
+    /// <c>serviceMonitor.enabled</c> (which also creates a second, duplicate ServiceMonitor), so the MLflow release
+    /// should rather pass <c>extraArgs.exposePrometheus</c>. Relabelled <c>job="mlflow"</c> for the MLflowDown alert.
     /// </summary>
     public static ScrapeTarget Mlflow(string @namespace) => new()
     {
