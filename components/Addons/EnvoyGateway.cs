@@ -58,6 +58,9 @@ public sealed class EnvoyGateway : ComponentResource
     /// <summary>The EnvoyProxy that parameterises the GatewayClass.</summary>
     public const string ProxyConfigName = "platform-proxy";
 
+    /// <summary>The HTTPRoute that redirects plain HTTP to HTTPS when TLS is on.</summary>
+    public const string RedirectRouteName = "redirect-to-https";
+
     /// <summary>The secret the HTTPS certificate is stored in.</summary>
     public const string TlsSecretName = "platform-gateway-tls";
 
@@ -90,6 +93,14 @@ public sealed class EnvoyGateway : ComponentResource
             AddonResources.Metadata(GatewayName, args.Namespace, args.Labels), GatewaySpec(args)),
             AddonResources.Child(this, options, GatewayClass, Certificate));
 
+        if (Certificate is not null)
+        {
+            RedirectRoute = new K8s.ApiExtensions.CustomResource($"{name}-redirect", new KubernetesObjectArgs(
+                "gateway.networking.k8s.io/v1", "HTTPRoute",
+                AddonResources.Metadata(RedirectRouteName, args.Namespace, args.Labels), RedirectRouteSpec(args.Namespace)),
+                AddonResources.Child(this, options, Gateway));
+        }
+
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["gatewayName"] = GatewayName,
@@ -111,6 +122,9 @@ public sealed class EnvoyGateway : ComponentResource
 
     /// <summary>The HTTPS certificate, when TLS is on.</summary>
     public K8s.ApiExtensions.CustomResource? Certificate { get; }
+
+    /// <summary>The HTTP-to-HTTPS redirect, when TLS is on.</summary>
+    public K8s.ApiExtensions.CustomResource? RedirectRoute { get; }
 
     /// <summary>The chart values.</summary>
     public static Dictionary<string, object> Values(EnvoyGatewayArgs args)
@@ -166,11 +180,22 @@ public sealed class EnvoyGateway : ComponentResource
         },
     };
 
-    /// <summary>The Gateway spec: an HTTP listener, an HTTPS one with TLS, routes only from the allowed roles.</summary>
+    /// <summary>
+    /// The Gateway spec: routes attach only from namespaces of the allowed roles. Without TLS there is one HTTP
+    /// listener; with TLS the routes attach to the HTTPS listener and the HTTP one only takes the redirect route of
+    /// the gateway's own namespace, so that no model endpoint answers in clear text.
+    /// </summary>
     public static Dictionary<string, object> GatewaySpec(EnvoyGatewayArgs args)
     {
-        var listeners = new List<object> { Listener("http", "HTTP", 80, args) };
-        if (args.TlsClusterIssuer is not null && args.Hostname is not null)
+        var tls = args.TlsClusterIssuer is not null && args.Hostname is not null;
+        var http = Listener("http", "HTTP", 80, args);
+        if (tls)
+        {
+            http["allowedRoutes"] = new Dictionary<string, object> { ["namespaces"] = new Dictionary<string, object> { ["from"] = "Same" } };
+        }
+
+        var listeners = new List<object> { http };
+        if (tls)
         {
             var https = Listener("https", "HTTPS", 443, args);
             https["tls"] = new Dictionary<string, object>
@@ -183,6 +208,29 @@ public sealed class EnvoyGateway : ComponentResource
 
         return new() { ["gatewayClassName"] = GatewayClassName, ["listeners"] = listeners };
     }
+
+    /// <summary>The HTTPRoute on the HTTP listener that answers every request with a permanent redirect to HTTPS.</summary>
+    public static Dictionary<string, object> RedirectRouteSpec(string @namespace) => new()
+    {
+        ["parentRefs"] = new object[]
+        {
+            new Dictionary<string, object> { ["name"] = GatewayName, ["namespace"] = @namespace, ["sectionName"] = "http" },
+        },
+        ["rules"] = new object[]
+        {
+            new Dictionary<string, object>
+            {
+                ["filters"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["type"] = "RequestRedirect",
+                        ["requestRedirect"] = new Dictionary<string, object> { ["scheme"] = "https", ["statusCode"] = 301 },
+                    },
+                },
+            },
+        },
+    };
 
     /// <summary>The Certificate spec of the HTTPS listener.</summary>
     public static Dictionary<string, object> CertificateSpec(string hostname, string clusterIssuer) => new()

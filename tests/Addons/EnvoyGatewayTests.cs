@@ -92,6 +92,21 @@ public class EnvoyGatewayTests
     }
 
     [Fact]
+    public void With_tls_plain_http_only_redirects_to_https()
+    {
+        var gateway = Json.Object("gateway.networking.k8s.io/v1", "Gateway", EnvoyGateway.GatewayName, "envoy-gateway-system", EnvoyGateway.GatewaySpec(Args(tls: true)));
+        var route = Json.Object("gateway.networking.k8s.io/v1", "HTTPRoute", EnvoyGateway.RedirectRouteName, "envoy-gateway-system", EnvoyGateway.RedirectRouteSpec("envoy-gateway-system"));
+
+        var http = gateway["spec"]!["listeners"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "http")!;
+        Assert.Equal("Same", http["allowedRoutes"]!["namespaces"]!["from"]!.GetValue<string>());
+        Assert.Empty(CrdSchema.Problems("gateway.networking.k8s.io", "v1", "HTTPRoute", route));
+        Assert.Equal("http", route["spec"]!["parentRefs"]![0]!["sectionName"]!.GetValue<string>());
+        var redirect = route["spec"]!["rules"]![0]!["filters"]![0]!["requestRedirect"]!;
+        Assert.Equal("https", redirect["scheme"]!.GetValue<string>());
+        Assert.Equal(301, redirect["statusCode"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Custom_resources_wait_for_the_chart_that_installs_their_crds()
     {
         var recorder = new DependencyRecorder();
@@ -107,6 +122,7 @@ public class EnvoyGatewayTests
         Assert.True(recorder.DependsOn("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "envoy-gateway-proxy", release, "envoy-gateway"));
         Assert.True(recorder.DependsOn("kubernetes:gateway.networking.k8s.io/v1:Gateway", "envoy-gateway-gateway", "kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "envoy-gateway-class"));
         Assert.True(recorder.DependsOn("kubernetes:gateway.networking.k8s.io/v1:Gateway", "envoy-gateway-gateway", "kubernetes:cert-manager.io/v1:Certificate", "envoy-gateway-certificate"));
+        Assert.True(recorder.DependsOn("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "envoy-gateway-redirect", "kubernetes:gateway.networking.k8s.io/v1:Gateway", "envoy-gateway-gateway"));
     }
 
     [Fact]
@@ -114,6 +130,7 @@ public class EnvoyGatewayTests
     {
         var mocks = await ComponentTest.RunAsync(() => _ = new EnvoyGateway("envoy-gateway", Args()));
         Assert.Empty(mocks.OfType("kubernetes:cert-manager.io/v1:Certificate"));
+        Assert.Empty(mocks.OfType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"));
         Assert.Single(mocks.OfType("kubernetes:gateway.networking.k8s.io/v1:Gateway"));
     }
 }

@@ -242,7 +242,8 @@ public class PlatformServicesLayerTests
         Assert.True(recorder.DependsOn("kubernetes:cert-manager.io/v1:Certificate", "envoy-gateway-certificate", Release, "cert-manager"));
         Assert.True(recorder.DependsOn(Release, "kube-prometheus-stack", "kubernetes:gateway.networking.k8s.io/v1:Gateway", "envoy-gateway-gateway"));
         var gateway = Json.Of(mocks.OfType("kubernetes:gateway.networking.k8s.io/v1:Gateway").Single().Inputs);
-        var roles = gateway["spec"]!["listeners"]![0]!["allowedRoutes"]!["namespaces"]!["selector"]!["matchExpressions"]![0]!["values"]!.AsArray().Select(v => v!.GetValue<string>());
+        var https = gateway["spec"]!["listeners"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "https")!;
+        var roles = https["allowedRoutes"]!["namespaces"]!["selector"]!["matchExpressions"]![0]!["values"]!.AsArray().Select(v => v!.GetValue<string>());
         Assert.Equal(["serving", "monitoring"], roles);
     }
 
