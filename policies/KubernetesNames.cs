@@ -9,6 +9,10 @@ public static partial class KubernetesNames
     public static bool IsDns1123Label(string? value) =>
         value is { Length: > 0 and <= 63 } && Dns1123Label().IsMatch(value);
 
+    /// <summary>True for an RFC 1123 subdomain (most object names): dot-separated labels, at most 253 characters.</summary>
+    public static bool IsDns1123Subdomain(string? value) =>
+        value is { Length: > 0 and <= 253 } && DnsSubdomain().IsMatch(value);
+
     /// <summary>True for a non-negative Kubernetes resource quantity such as <c>100</c>, <c>500m</c>, <c>64Gi</c> or <c>1e3</c>.</summary>
     public static bool IsNonNegativeQuantity(string? value) =>
         value is { Length: > 0 } && Quantity().IsMatch(value);

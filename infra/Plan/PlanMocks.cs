@@ -103,6 +103,16 @@ public sealed class FakeCloud
     /// <summary>Computed outputs of a resource, beyond its inputs.</summary>
     public IReadOnlyDictionary<string, object> OutputsFor(string type, string name, ImmutableDictionary<string, object> inputs) => type switch
     {
+        "kubernetes:helm.sh/v3:Release" => new Dictionary<string, object>
+        {
+            ["status"] = ImmutableDictionary<string, object>.Empty
+                .Add("name", inputs.GetValueOrDefault("name") ?? name)
+                .Add("namespace", inputs.GetValueOrDefault("namespace") ?? "default")
+                .Add("chart", inputs.GetValueOrDefault("chart") ?? "")
+                .Add("version", inputs.GetValueOrDefault("version") ?? "")
+                .Add("revision", 1.0)
+                .Add("status", "deployed"),
+        },
         "random:index/randomPassword:RandomPassword" => new Dictionary<string, object>
         {
             ["result"] = StackConfigFile.SecretPlaceholder,

@@ -61,6 +61,9 @@ public static partial class ConfigReader
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
+        var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
+        var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
+        var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
@@ -88,6 +91,9 @@ public static partial class ConfigReader
             Kserve = kserve,
             Mlflow = mlflow,
             ArgoCd = argoCd,
+            Policies = policies,
+            Monitoring = monitoring,
+            Gateway = gateway,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
         };

@@ -44,6 +44,15 @@ public sealed record PlatformConfig
     /// <summary>Argo CD settings (<c>mlplatform:argoCd</c>).</summary>
     public ArgoCdConfig ArgoCd { get; init; } = new();
 
+    /// <summary>The admission policies (<c>mlplatform:policies</c>).</summary>
+    public required PolicyConfig Policies { get; init; }
+
+    /// <summary>Prometheus and Grafana settings (<c>mlplatform:monitoring</c>).</summary>
+    public required MonitoringConfig Monitoring { get; init; }
+
+    /// <summary>The shared ingress gateway (<c>mlplatform:gateway</c>).</summary>
+    public required GatewayConfig Gateway { get; init; }
+
     /// <summary>Settings of the <c>existing</c> target; null on the clouds.</summary>
     public ExistingClusterConfig? Existing { get; init; }
 

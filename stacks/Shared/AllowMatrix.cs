@@ -15,12 +15,25 @@ public static class AllowMatrix
     public static ImmutableArray<AllowEdge> Edges { get; } =
     [
         new(NamespaceRole.Ingress, NamespaceRole.Serving, "the ingress gateway routes requests to model servers"),
+        new(NamespaceRole.Ingress, NamespaceRole.Monitoring, "the ingress gateway routes users to Grafana (mlplatform:monitoring.grafanaHostname)"),
         new(NamespaceRole.Serving, NamespaceRole.Data, "model servers load models from the registry"),
         new(NamespaceRole.Workflows, NamespaceRole.GpuWorkloads, "the workflow engine runs and watches GPU jobs"),
         new(NamespaceRole.Workflows, NamespaceRole.Data, "pipelines register models and log runs in MLflow"),
         new(NamespaceRole.GpuWorkloads, NamespaceRole.Data, "team jobs log runs and artifacts to MLflow"),
         new(NamespaceRole.Monitoring, null, "Prometheus scrapes every namespace"),
     ];
+
+    /// <summary>
+    /// Plain-HTTP egress to external address ranges that single platform namespaces need beyond HTTPS, with why.
+    /// </summary>
+    public static ImmutableDictionary<string, (ImmutableArray<int> Ports, string Why)> ExternalEgressExceptions { get; } =
+        new Dictionary<string, (ImmutableArray<int>, string)>
+        {
+            [PlatformNamespaces.CertManager] = ([80],
+                "ACME HTTP-01: cert-manager fetches its own challenge URL over plain HTTP (self-check) before asking the CA to validate"),
+            [PlatformNamespaces.GpuOperator] = ([80],
+                "the NVIDIA driver container installs kernel headers from distribution package mirrors, many of them plain HTTP"),
+        }.ToImmutableDictionary();
 
     /// <summary>The role label value of a role.</summary>
     public static string RoleLabel(NamespaceRole role) => role switch
@@ -49,6 +62,11 @@ public static class AllowMatrix
         }
 
         rules.Add(Cidrs("https", TrafficDirection.Egress, network.ExternalEgressCidrs, 443));
+        if (!ns.IsTeam && ExternalEgressExceptions.TryGetValue(ns.Name, out var exception))
+        {
+            rules.Add(Cidrs("external-http", TrafficDirection.Egress, network.ExternalEgressCidrs, [.. exception.Ports]));
+        }
+
         if (!ns.IsTeam)
         {
             rules.Add(Cidrs("api-server", TrafficDirection.Egress, network.ApiServerCidrs, 443, 6443));

@@ -1,3 +1,4 @@
+using MlPlatform.Components.Addons;
 using MlPlatform.Components.Kubernetes;
 using MlPlatform.Stacks.Configuration;
 using Pulumi;
@@ -24,7 +25,9 @@ public static class KubernetesPlatform
             addon(tenancy);
         }
 
-        var workloads = MlWorkloadsLayer.Deploy(config, tenancy, new PlatformServices(), cloud, options); // replaced by the platform-services layer at merge
+        var services = PlatformServicesLayer.Deploy(config, tenancy, cloud, options);
+
+        var workloads = MlWorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
 
         var outputs = new Dictionary<string, object?>
         {
@@ -32,6 +35,9 @@ public static class KubernetesPlatform
             ["environment"] = ConfigReader.Lower(config.Environment),
             ["namespaces"] = tenancy.Namespaces.Keys.Order(StringComparer.Ordinal).ToList(),
             ["priorityClasses"] = tenancy.PriorityClasses.Names.ToList(),
+            ["gateway"] = services.Gateway is { } gateway ? $"{gateway.Namespace}/{gateway.Name}" : null,
+            ["secretStore"] = services.SecretStore?.Name,
+            ["grafanaAdminSecret"] = services.Monitoring is null ? null : $"{PlatformNamespaces.Monitoring}/{KubePrometheusStack.GrafanaAdminSecret}",
         };
         foreach (var (key, value) in workloads.Outputs())
         {

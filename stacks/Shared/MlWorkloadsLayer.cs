@@ -99,7 +99,7 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             CertManager = services.CertManager,
-            Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace) : null,
+            Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway)) : null,
             SampleModel = sample is null ? null : SampleModel(sample),
             ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
             ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],
@@ -181,4 +181,11 @@ public static class MlWorkloadsLayer
             Labels = labels,
         }, options);
     }
+
+    /// <summary>
+    /// The domain KServe names inference hosts under: the gateway's wildcard host name (<c>*.ml.example.com</c>
+    /// gives <c>ml.example.com</c>); null, the chart's default, when the gateway answers for one exact host or any.
+    /// </summary>
+    internal static string? InferenceDomain(GatewayConfig gateway) =>
+        gateway.Hostname is { } host && host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : null;
 }

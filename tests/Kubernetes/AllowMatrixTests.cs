@@ -26,9 +26,9 @@ public class AllowMatrixTests
         .Select(labels => labels.GetValueOrDefault(PlatformLabels.Role) ?? "*");
 
     [Fact]
-    public void Ingress_gateway_reaches_serving_and_nothing_else()
+    public void Ingress_gateway_reaches_serving_and_grafana_and_nothing_else()
     {
-        Assert.Equal(["serving"], ToRoles(PlatformNamespaces.Gateway));
+        Assert.Equal(["serving", "monitoring"], ToRoles(PlatformNamespaces.Gateway));
         Assert.Contains("ingress", FromRoles(PlatformNamespaces.Serving));
         Assert.DoesNotContain("ingress", FromRoles("team-a"));
         Assert.DoesNotContain("ingress", FromRoles(PlatformNamespaces.Mlflow));

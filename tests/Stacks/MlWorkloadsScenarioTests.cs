@@ -16,6 +16,9 @@ namespace MlPlatform.Tests.Stacks;
 
 public class MlWorkloadsScenarioTests
 {
+    private static readonly HashSet<string> MlComponentTypes =
+        [Kserve.TypeToken, Mlflow.TypeToken, ArgoWorkflows.TypeToken, ArgoCd.TypeToken];
+
     private static readonly ChartReference[] MlCharts =
         [VersionCatalog.KserveCrd, VersionCatalog.KserveResources, VersionCatalog.Mlflow, VersionCatalog.ArgoWorkflows, VersionCatalog.ArgoCd];
 
@@ -162,8 +165,9 @@ public class MlWorkloadsScenarioTests
 
         var plan = await Scenario.RunAsync(config, mocks.Object);
 
-        mocks.Verify(m => m.NewResourceAsync(It.Is<MockResourceArgs>(a => a.Type == Release)), Times.Never);
-        mocks.Verify(m => m.NewResourceAsync(It.Is<MockResourceArgs>(a => a.Type!.StartsWith("mlplatform:addons:"))), Times.Never);
+        var mlCharts = MlCharts.Select(c => c.ReleaseChart).ToHashSet();
+        mocks.Verify(m => m.NewResourceAsync(It.Is<MockResourceArgs>(a => a.Type == Release && mlCharts.Contains((string)a.Inputs["chart"]))), Times.Never);
+        mocks.Verify(m => m.NewResourceAsync(It.Is<MockResourceArgs>(a => MlComponentTypes.Contains(a.Type!))), Times.Never);
         mocks.Verify(m => m.NewResourceAsync(It.Is<MockResourceArgs>(a => a.Type!.StartsWith("kubernetes:argoproj.io"))), Times.Never);
         mocks.Verify(m => m.NewResourceAsync(It.Is<MockResourceArgs>(a => a.Type!.StartsWith("kubernetes:serving.kserve.io"))), Times.Never);
         Assert.Empty(plan.OfType("kubernetes:core/v1:PersistentVolumeClaim"));

@@ -10,6 +10,24 @@ namespace MlPlatform.Tests.Support;
 /// </summary>
 public static class ChartValues
 {
+    /// <summary>Keys every chart takes as maps of the user's own data, whatever example entries its defaults show.</summary>
+    private static readonly HashSet<string> UserDataMaps =
+        ["nodeSelector", "annotations", "podAnnotations", "labels", "podLabels", "commonLabels"];
+
+    /// <summary>
+    /// Per chart, the paths its templates read but its values.yaml leaves out or comments out, each with why it is
+    /// safe to set: one reviewed list instead of exceptions scattered over the tests.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> DocumentedPaths = new()
+    {
+        // Documented but commented out in the chart's values.yaml (the PDB takes minAvailable or maxUnavailable).
+        ["cert-manager"] = ["podDisruptionBudget.minAvailable", "webhook.podDisruptionBudget.minAvailable", "cainjector.podDisruptionBudget.minAvailable"],
+
+        // The chart copies podSecurityContext into the pod spec as is, and its values.schema.json allows the field;
+        // there is no other way to set seccomp RuntimeDefault, which Pod Security "restricted" requires.
+        ["mlflow"] = ["podSecurityContext.seccompProfile"],
+    };
+
     /// <summary>
     /// The dotted paths of <paramref name="values"/> that the chart does not know. A path is known when each of
     /// its keys exists in the defaults; below an empty map, a list or a null default anything goes (the chart
@@ -24,7 +42,7 @@ public static class ChartValues
         var root = Load(RepositoryPaths.ChartValues(chart, version));
         var chartDirectory = Path.GetDirectoryName(RepositoryPaths.ChartValues(chart, version))!;
         var unknown = new List<string>();
-        Walk(root, values, "", unknown, chartDirectory, freeForm);
+        Walk(root, values, "", unknown, chartDirectory, [.. freeForm, .. DocumentedPaths.GetValueOrDefault(chart) ?? []]);
         return unknown;
     }
 
@@ -43,11 +61,12 @@ public static class ChartValues
         foreach (var (key, value) in map)
         {
             var childPath = path.Length == 0 ? key : $"{path}.{key}";
-            if (freeForm.Any(f => childPath == f || childPath.StartsWith(f + ".", StringComparison.Ordinal)))
+            if (UserDataMaps.Contains(key) || freeForm.Any(f => childPath == f || childPath.StartsWith(f + ".", StringComparison.Ordinal)))
             {
                 continue;
             }
 
+            var subchart = Path.Combine(chartDirectory, "charts", key, "values.yaml");
             if (mapping.Children.TryGetValue(new YamlScalarNode(key), out var child))
             {
                 if (child is YamlScalarNode { Value: null or "" or "~" or "null" } || child is YamlSequenceNode)
@@ -55,11 +74,20 @@ public static class ChartValues
                     continue;
                 }
 
-                Walk(child, value, childPath, unknown, chartDirectory, freeForm);
+                var found = new List<string>();
+                Walk(child, value, childPath, found, chartDirectory, freeForm);
+                if (found.Count > 0 && path.Length == 0 && File.Exists(subchart))
+                {
+                    // The parent overrides some of a subchart's values; the rest are the subchart's own keys.
+                    var inSubchart = new List<string>();
+                    Walk(Load(subchart), value, childPath, inSubchart, Path.GetDirectoryName(subchart)!, freeForm);
+                    found = [.. found.Intersect(inSubchart)];
+                }
+
+                unknown.AddRange(found);
                 continue;
             }
 
-            var subchart = Path.Combine(chartDirectory, "charts", key, "values.yaml");
             if (path.Length == 0 && key == "global")
             {
                 continue;

@@ -1,0 +1,187 @@
+using System.Text.RegularExpressions;
+using MlPlatform.Policies;
+
+namespace MlPlatform.Stacks.Configuration;
+
+/// <summary>Reading and validation of the platform-services settings: policies, monitoring and the gateway.</summary>
+public static partial class ConfigReader
+{
+    private static PolicyConfig ReadPolicies(JsonConfigNode? node, DeploymentEnvironment? environment, AddonsConfig addons, List<ConfigProblem> problems)
+    {
+        var defaults = PolicyConfig.For(environment ?? DeploymentEnvironment.Development);
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        if (!addons.Kyverno)
+        {
+            problems.Add(new(node.Key, "set, but the kyverno add-on is disabled on this stack; remove it or enable addons.kyverno"));
+        }
+
+        var mode = ReadEnum<PolicyMode>(node.String("mode"), node.Child("mode"), problems, required: false, fullKey: true) ?? defaults.Mode;
+        var registries = node.StringList("allowedRegistries") ?? defaults.AllowedRegistries;
+        var exempt = node.StringList("exemptNamespaces") ?? [];
+        node.RejectUnknownKeys();
+
+        for (var i = 0; i < exempt.Length; i++)
+        {
+            if (!KubernetesNames.IsDns1123Label(exempt[i]))
+            {
+                problems.Add(new($"{node.Child("exemptNamespaces")}[{i}]", $"'{exempt[i]}' is not a namespace name"));
+            }
+            else if (PlatformNamespaces.All.Any(n => n.Name == exempt[i]))
+            {
+                problems.Add(new($"{node.Child("exemptNamespaces")}[{i}]",
+                    $"'{exempt[i]}' is a platform namespace; its exclusions are decided per policy in code, not by configuration"));
+            }
+        }
+
+        if (registries.IsEmpty)
+        {
+            node.Problem("allowedRegistries", "must list at least one registry (an empty list would reject every image)");
+        }
+
+        for (var i = 0; i < registries.Length; i++)
+        {
+            if (!RegistryHost().IsMatch(registries[i]))
+            {
+                problems.Add(new($"{node.Child("allowedRegistries")}[{i}]",
+                    $"'{registries[i]}' is not a registry host such as 'ghcr.io', 'registry.example.com:5000' or '123456789012.dkr.ecr.us-east-1.amazonaws.com' (no scheme, path or wildcard)"));
+            }
+        }
+
+        return new PolicyConfig { Mode = mode, AllowedRegistries = registries, ExemptNamespaces = exempt };
+    }
+
+    private static MonitoringConfig ReadMonitoring(JsonConfigNode? node, DeploymentEnvironment? environment, AddonsConfig addons, List<ConfigProblem> problems)
+    {
+        var defaults = MonitoringConfig.For(environment ?? DeploymentEnvironment.Development);
+        if (node is null)
+        {
+            return defaults;
+        }
+
+        if (!addons.Monitoring)
+        {
+            problems.Add(new(node.Key, "set, but the monitoring add-on is disabled on this stack; remove it or enable addons.monitoring"));
+        }
+
+        var retention = node.String("retention") ?? defaults.Retention;
+        var storageSize = node.String("storageSize") ?? defaults.StorageSize;
+        var storageClass = node.String("storageClass");
+        var grafanaHostname = node.String("grafanaHostname");
+        node.RejectUnknownKeys();
+
+        if (!PrometheusDuration().IsMatch(retention))
+        {
+            node.Problem("retention", $"'{retention}' is not a Prometheus duration such as 15d, 720h or 2w");
+        }
+
+        if (!KubernetesNames.IsNonNegativeQuantity(storageSize) || !storageSize.TrimStart('+').TakeWhile(c => char.IsAsciiDigit(c) || c == '.').Any(c => c is >= '1' and <= '9'))
+        {
+            node.Problem("storageSize", $"'{storageSize}' is not a positive Kubernetes quantity such as 100Gi");
+        }
+
+        if (storageClass is not null && !KubernetesNames.IsDns1123Subdomain(storageClass))
+        {
+            node.Problem("storageClass", $"'{storageClass}' is not a valid storage class name");
+        }
+
+        if (grafanaHostname is not null)
+        {
+            if (!IsHostname(grafanaHostname, allowWildcard: false))
+            {
+                node.Problem("grafanaHostname", $"'{grafanaHostname}' is not a DNS host name such as grafana.example.com");
+            }
+            else if (!addons.Gateway)
+            {
+                node.Problem("grafanaHostname", "Grafana is published through the shared gateway; enable addons.gateway or remove the host name");
+            }
+        }
+
+        return new MonitoringConfig
+        {
+            Retention = retention,
+            StorageSize = storageSize,
+            StorageClass = storageClass,
+            GrafanaHostname = grafanaHostname,
+        };
+    }
+
+    private static GatewayConfig ReadGateway(JsonConfigNode? node, AddonsConfig addons, MonitoringConfig monitoring, List<ConfigProblem> problems)
+    {
+        if (node is null)
+        {
+            return GatewayConfig.Default;
+        }
+
+        if (!addons.Gateway)
+        {
+            problems.Add(new(node.Key, "set, but the gateway add-on is disabled on this stack; remove it or enable addons.gateway"));
+        }
+
+        var hostname = node.String("hostname");
+        var tlsNode = node.Object("tls");
+        node.RejectUnknownKeys();
+
+        if (hostname is not null && !IsHostname(hostname, allowWildcard: true))
+        {
+            node.Problem("hostname", $"'{hostname}' is not a DNS host name such as models.example.com or *.example.com");
+        }
+        else if (hostname is not null && monitoring.GrafanaHostname is { } grafana && !HostnameCovers(hostname, grafana))
+        {
+            problems.Add(new(Key("monitoring.grafanaHostname"),
+                $"'{grafana}' is not served by the gateway listener host '{hostname}': the route would never attach; use a name the listener covers (e.g. a '*.' wildcard listener)"));
+        }
+
+        GatewayTlsConfig? tls = null;
+        if (tlsNode is not null)
+        {
+            var issuer = tlsNode.String("clusterIssuer");
+            tlsNode.RejectUnknownKeys();
+            if (issuer is null)
+            {
+                tlsNode.Problem("clusterIssuer", "required: the cert-manager ClusterIssuer that signs the gateway certificate");
+            }
+            else if (!KubernetesNames.IsDns1123Subdomain(issuer))
+            {
+                tlsNode.Problem("clusterIssuer", $"'{issuer}' is not a valid ClusterIssuer name");
+            }
+
+            if (hostname is null)
+            {
+                node.Problem("tls", "HTTPS needs a certificate for a host name: set hostname too");
+            }
+
+            if (!addons.CertManager)
+            {
+                node.Problem("tls", "the gateway certificate is issued by cert-manager; enable addons.certManager");
+            }
+
+            tls = issuer is null ? null : new GatewayTlsConfig(issuer);
+        }
+
+        return new GatewayConfig { Hostname = hostname, Tls = tls };
+    }
+
+    /// <summary>True for a DNS host name (lower case, at least two labels), optionally a leading <c>*.</c> wildcard.</summary>
+    public static bool IsHostname(string value, bool allowWildcard)
+    {
+        var name = allowWildcard && value.StartsWith("*.", StringComparison.Ordinal) ? value[2..] : value;
+        var labels = name.Split('.');
+        return name.Length <= 253 && labels.Length >= 2 && labels.All(KubernetesNames.IsDns1123Label);
+    }
+
+    /// <summary>True when a listener host name (possibly a <c>*.</c> wildcard) matches a route host name.</summary>
+    public static bool HostnameCovers(string listener, string host) =>
+        listener.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(listener[1..], StringComparison.Ordinal) && host.Length > listener.Length - 1
+            : listener == host;
+
+    [GeneratedRegex(@"^[0-9]+(ms|s|m|h|d|w|y)$")]
+    private static partial Regex PrometheusDuration();
+
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")]
+    private static partial Regex RegistryHost();
+}

@@ -1,0 +1,199 @@
+using System.Collections.Immutable;
+using MlPlatform.Components.Addons;
+using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
+using Pulumi;
+
+namespace MlPlatform.Stacks.Shared;
+
+/// <summary>
+/// The platform-services layer, identical on every cloud: cert-manager, the Gateway API ingress, monitoring, the
+/// GPU operator, external-secrets and Kyverno, each in its platform namespace and each switched off by its
+/// <c>mlplatform:addons</c> flag. Installed in dependency order: cert-manager before what needs certificates, the
+/// gateway before routes to it, every chart before the objects of its CRDs, and Kyverno's policies last.
+/// </summary>
+public static class PlatformServicesLayer
+{
+    /// <summary>Deploys the enabled add-ons and returns what the ML workloads layer builds on.</summary>
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="tenancy">The tenancy layer: every release waits for its namespace's guard rails.</param>
+    /// <param name="cloud">The cloud's secret service, identities and GPU image facts.</param>
+    /// <param name="options">Provider and the cluster-ready dependencies.</param>
+    public static PlatformServices Deploy(PlatformConfig config, Tenancy tenancy, CloudIntegration cloud, ComponentResourceOptions options)
+    {
+        var addons = config.Addons;
+        var labels = TenancyPlan.CommonLabels(config);
+        var highAvailability = config.IsProduction;
+
+        // Platform controllers run in the top tier, so that batch and training pods never preempt them; the
+        // PriorityClass must exist before a pod can name it.
+        var priorityClass = PriorityTier.Ladder[0].Name;
+        ComponentResourceOptions In(string @namespace, params Resource?[] after)
+        {
+            var extra = new ComponentResourceOptions { DependsOn = { tenancy.Namespaces[@namespace], tenancy.PriorityClasses } };
+            foreach (var resource in after)
+            {
+                if (resource is not null)
+                {
+                    extra.DependsOn.Add(resource);
+                }
+            }
+
+            return ComponentResourceOptions.Merge(options, extra);
+        }
+
+        var certManager = addons.CertManager
+            ? new CertManager("cert-manager", new CertManagerArgs
+            {
+                Namespace = PlatformNamespaces.CertManager,
+                HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
+            }, In(PlatformNamespaces.CertManager))
+            : null;
+
+        var publishGrafana = addons.Gateway && addons.Monitoring && config.Monitoring.GrafanaHostname is not null;
+        var gatewayTls = config.Gateway.Tls is not null && certManager is not null;
+        var gateway = addons.Gateway
+            ? new EnvoyGateway("envoy-gateway", new EnvoyGatewayArgs
+            {
+                Namespace = PlatformNamespaces.Gateway,
+                HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
+                Hostname = config.Gateway.Hostname,
+                TlsClusterIssuer = gatewayTls ? config.Gateway.Tls!.ClusterIssuer : null,
+                RouteRoles = publishGrafana
+                    ? [AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
+                    : [AllowMatrix.RoleLabel(NamespaceRole.Serving)],
+                Labels = labels,
+            }, In(PlatformNamespaces.Gateway, gatewayTls ? certManager!.Release : null))
+            : null;
+
+        var monitoring = addons.Monitoring
+            ? new KubePrometheusStack("monitoring", MonitoringArgs(config, gateway, labels),
+                In(PlatformNamespaces.Monitoring, publishGrafana ? gateway!.Gateway : null))
+            : null;
+
+        var gpuOperator = addons.GpuOperator
+            ? new GpuOperator("gpu-operator", new GpuOperatorArgs
+            {
+                Namespace = PlatformNamespaces.GpuOperator,
+                NodeImageHasDriver = cloud.NodeImageHasGpuDriver,
+            }, In(PlatformNamespaces.GpuOperator))
+            : null;
+
+        var externalSecrets = addons.ExternalSecrets
+            ? new ExternalSecrets("external-secrets", new ExternalSecretsArgs
+            {
+                Namespace = PlatformNamespaces.ExternalSecrets,
+                HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
+                ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.ExternalSecrets, ExternalSecrets.ServiceAccountName),
+                StoreKind = cloud.SecretStore?.Kind,
+                StoreSettings = cloud.SecretStore?.Settings ?? ImmutableDictionary<string, Input<string>>.Empty,
+                Labels = labels,
+            }, In(PlatformNamespaces.ExternalSecrets))
+            : null;
+
+        // The policies go in after every other release of this layer, so that the platform's own first install is
+        // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
+        var kyverno = addons.Kyverno
+            ? new Kyverno("kyverno", new KyvernoArgs
+            {
+                Namespace = PlatformNamespaces.Kyverno,
+                HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
+                Policies = Policies(config),
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release }.OfType<Resource>()],
+                Labels = labels,
+            }, In(PlatformNamespaces.Kyverno))
+            : null;
+
+        return new PlatformServices
+        {
+            CertManager = certManager?.Release,
+            Monitoring = monitoring?.Release,
+            Gateway = gateway is null ? null : new GatewayReference(EnvoyGateway.GatewayName, PlatformNamespaces.Gateway, gateway.Gateway),
+            SecretStore = externalSecrets?.Store is { } store ? new SecretStoreReference(ExternalSecrets.StoreName, store) : null,
+            Kyverno = kyverno?.Release,
+        };
+    }
+
+    /// <summary>The monitoring stack's arguments: storage, Grafana publishing, and the targets, alerts and dashboards of the enabled add-ons.</summary>
+    public static KubePrometheusStackArgs MonitoringArgs(PlatformConfig config, EnvoyGateway? gateway, ImmutableDictionary<string, string> labels)
+    {
+        var addons = config.Addons;
+        var targets = ImmutableArray.CreateBuilder<ScrapeTarget>();
+        var alerts = ImmutableArray.CreateBuilder<AlertGroup>();
+        var dashboards = ImmutableArray.CreateBuilder<GrafanaDashboard>();
+        if (addons.CertManager)
+        {
+            targets.Add(PlatformScrapeTargets.CertManager(PlatformNamespaces.CertManager));
+            alerts.Add(PlatformAlerts.Certificates());
+        }
+
+        if (addons.GpuOperator)
+        {
+            targets.Add(PlatformScrapeTargets.DcgmExporter(PlatformNamespaces.GpuOperator));
+            alerts.Add(PlatformAlerts.Gpu());
+            dashboards.Add(PlatformDashboards.Gpu());
+        }
+
+        if (addons.Kserve)
+        {
+            targets.Add(PlatformScrapeTargets.KserveController(PlatformNamespaces.Kserve));
+            targets.Add(PlatformScrapeTargets.InferenceServices(PlatformNamespaces.Serving));
+            alerts.Add(PlatformAlerts.Inference(PlatformNamespaces.Serving));
+            dashboards.Add(PlatformDashboards.Inference(PlatformNamespaces.Serving));
+        }
+
+        if (addons.Mlflow)
+        {
+            targets.Add(PlatformScrapeTargets.Mlflow(PlatformNamespaces.Mlflow));
+            alerts.Add(PlatformAlerts.Mlflow());
+        }
+
+        if (addons.ArgoWorkflows)
+        {
+            targets.Add(PlatformScrapeTargets.ArgoWorkflowsController(PlatformNamespaces.ArgoWorkflows));
+            alerts.Add(PlatformAlerts.Pipelines());
+        }
+
+        if (addons.Gateway)
+        {
+            targets.Add(PlatformScrapeTargets.EnvoyProxies(PlatformNamespaces.Gateway));
+        }
+
+        dashboards.Add(PlatformDashboards.Cost());
+
+        return new KubePrometheusStackArgs
+        {
+            Namespace = PlatformNamespaces.Monitoring,
+            HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
+            ManagedControlPlane = config.Cloud != CloudKind.Existing,
+            Retention = config.Monitoring.Retention,
+            StorageSize = config.Monitoring.StorageSize,
+            StorageClass = config.Monitoring.StorageClass,
+            GrafanaHostname = gateway is null ? null : config.Monitoring.GrafanaHostname,
+            Gateway = gateway is null ? null : (EnvoyGateway.GatewayName, PlatformNamespaces.Gateway),
+            ScrapeTargets = targets.ToImmutable(),
+            AlertGroups = alerts.ToImmutable(),
+            Dashboards = dashboards.ToImmutable(),
+            Labels = labels,
+        };
+    }
+
+    /// <summary>The cluster policies of a stack: its mode and registries, and the platform namespaces running only pinned charts.</summary>
+    public static PolicySet Policies(PlatformConfig config) => new()
+    {
+        Enforce = config.Policies.Mode == PolicyMode.Enforce,
+        AllowedRegistries = config.Policies.AllowedRegistries,
+        SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease", .. config.Policies.ExemptNamespaces],
+
+        // Serving and the workflow namespace run images users choose (models, pipeline steps): they stay restricted.
+        PinnedChartNamespaces = [.. config.Namespaces
+            .Where(n => !n.IsTeam && n.Name is not PlatformNamespaces.Serving and not PlatformNamespaces.ArgoWorkflows)
+            .Select(n => n.Name)],
+        TeamRole = AllowMatrix.RoleLabel(NamespaceRole.GpuWorkloads),
+    };
+}
