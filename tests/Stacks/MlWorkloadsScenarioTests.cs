@@ -24,14 +24,6 @@ public class MlWorkloadsScenarioTests
 
     private const string Release = "kubernetes:helm.sh/v3:Release";
 
-    private static readonly (string Group, string Version, string Kind)[] CustomResources =
-    [
-        ("serving.kserve.io", "v1beta1", "InferenceService"),
-        ("argoproj.io", "v1alpha1", "WorkflowTemplate"),
-        ("argoproj.io", "v1alpha1", "Application"),
-        ("external-secrets.io", "v1", "ExternalSecret"),
-    ];
-
     [Fact]
     public async Task Staging_plan_installs_the_ml_releases_with_their_pinned_versions()
     {
@@ -73,35 +65,6 @@ public class MlWorkloadsScenarioTests
         var template = Assert.Single(plan.OfType("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate"));
         var train = template.Inputs["spec"]!["templates"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == "train")!;
         Assert.Equal("training", train["nodeSelector"]!["mlplatform.io/workload"]!.GetValue<string>());
-    }
-
-    [Theory]
-    [InlineData("staging")]
-    [InlineData("production")]
-    [InlineData("local")]
-    public async Task Every_ml_release_value_exists_in_its_chart_and_every_custom_resource_matches_its_crd(string stack)
-    {
-        var plan = await Scenario.StackFileAsync(stack);
-
-        foreach (var release in plan.OfType(Release))
-        {
-            var chart = VersionCatalog.All.Single(c => c.ReleaseChart == release.Inputs["chart"]!.GetValue<string>());
-            if (!MlCharts.Contains(chart))
-            {
-                continue; // the other layers check their own releases
-            }
-
-            var freeForm = chart == VersionCatalog.Mlflow ? new[] { "podSecurityContext.seccompProfile" } : [];
-            Assert.Empty(ChartValues.UnknownKeys(chart.Name, chart.Version, release.Inputs["values"] ?? new System.Text.Json.Nodes.JsonObject(), freeForm));
-        }
-
-        foreach (var (group, version, kind) in CustomResources)
-        {
-            foreach (var resource in plan.OfType($"kubernetes:{group}/{version}:{kind}"))
-            {
-                Assert.Empty(CrdSchema.Problems(group, version, kind, resource.Inputs));
-            }
-        }
     }
 
     [Fact]

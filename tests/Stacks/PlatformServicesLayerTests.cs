@@ -80,40 +80,6 @@ public class PlatformServicesLayerTests
         Assert.Contains("kyverno 3.9.0", report, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("staging")]
-    [InlineData("production")]
-    [InlineData("local")]
-    public async Task Every_release_sets_only_keys_its_chart_knows_and_every_custom_resource_fits_its_crd(string stack)
-    {
-        var plan = await Scenario.StackFileAsync(stack);
-
-        foreach (var release in plan.OfType(Release))
-        {
-            var chart = VersionCatalog.All.Single(c => c.ReleaseChart == release.Inputs["chart"]!.GetValue<string>());
-            var values = release.Inputs["values"] ?? new JsonObject();
-            Assert.Empty(ChartValues.UnknownKeys(chart.Name, chart.Version, values,
-                "podDisruptionBudget.minAvailable", "webhook.podDisruptionBudget.minAvailable", "cainjector.podDisruptionBudget.minAvailable"));
-            if (ValuesSchema.Exists(chart.Name, chart.Version))
-            {
-                Assert.Empty(ValuesSchema.Problems(chart.Name, chart.Version, values));
-            }
-        }
-
-        var customResources = plan.Resources.Where(r => r.Custom && r.Inputs["apiVersion"] is not null && r.Inputs["kind"] is not null && r.Inputs["apiVersion"]!.GetValue<string>().Contains('.', StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(customResources);
-        foreach (var resource in customResources)
-        {
-            var apiVersion = resource.Inputs["apiVersion"]!.GetValue<string>();
-            var (group, version) = (apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)], apiVersion[(apiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..]);
-            var kind = resource.Inputs["kind"]!.GetValue<string>();
-            if (File.Exists(RepositoryPaths.Crd(group, version, kind)))
-            {
-                Assert.Empty(CrdSchema.Problems(group, version, kind, resource.Inputs));
-            }
-        }
-    }
-
     [Fact]
     public async Task Production_is_highly_available_and_enforces_policies()
     {

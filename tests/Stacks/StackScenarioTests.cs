@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlPlatform.Components.Addons;
 using MlPlatform.Components.Kubernetes;
 using MlPlatform.Infra.Plan;
 using MlPlatform.Policies;
@@ -113,6 +114,43 @@ public class StackScenarioTests
         var quota = resources.First(r => r!["type"]!.GetValue<string>() == "kubernetes:core/v1:ResourceQuota")!;
         Assert.NotNull(quota["inputs"]!["spec"]!["hard"]!["requests.nvidia.com/gpu"]);
         Assert.All(resources.Skip(1), r => Assert.NotNull(r!["parent"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Every_release_and_custom_resource_fits_the_real_chart_and_crd(string stack)
+    {
+        var plan = await Scenario.StackFileAsync(stack);
+
+        var releases = plan.OfType("kubernetes:helm.sh/v3:Release").ToList();
+        Assert.NotEmpty(releases);
+        foreach (var release in releases)
+        {
+            var chart = VersionCatalog.All.Single(c => c.ReleaseChart == release.Inputs["chart"]!.GetValue<string>());
+            Assert.Equal(chart.Version, release.Inputs["version"]!.GetValue<string>());
+            var values = release.Inputs["values"] ?? new JsonObject();
+            Assert.Empty(ChartValues.UnknownKeys(chart.Name, chart.Version, values));
+            if (ValuesSchema.Exists(chart.Name, chart.Version))
+            {
+                Assert.Empty(ValuesSchema.Problems(chart.Name, chart.Version, values));
+            }
+        }
+
+        // Every object of a custom resource type (an API group with a dot) is checked against its real CRD.
+        string[] builtIn = ["networking.k8s.io", "scheduling.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "helm.sh"];
+        var customResources = plan.Resources
+            .Where(r => r.Custom && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal))
+            .Where(r => r.Type.Split(':')[1].Split('/')[0] is var group && group.Contains('.', StringComparison.Ordinal) && !builtIn.Contains(group))
+            .ToList();
+        Assert.NotEmpty(customResources);
+        foreach (var resource in customResources)
+        {
+            var apiVersion = resource.Inputs["apiVersion"]!.GetValue<string>();
+            var (group, version) = (apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)], apiVersion[(apiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+            var kind = resource.Inputs["kind"]!.GetValue<string>();
+            Assert.True(File.Exists(RepositoryPaths.Crd(group, version, kind)), $"no CRD schema fixture for {apiVersion} {kind}");
+            Assert.Empty(CrdSchema.Problems(group, version, kind, resource.Inputs));
+        }
     }
 
     [Fact]
