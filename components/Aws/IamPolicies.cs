@@ -108,6 +108,11 @@ public static class IamPolicies
         var clusterTag = $"aws:RequestTag/{AwsTags.Cluster(clusterName)}";
         var ownedTag = $"aws:ResourceTag/{AwsTags.Cluster(clusterName)}";
         var ownedResources = new[] { "fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request" };
+        var profiles = $"arn:{partition}:iam::{accountId}:instance-profile/*";
+        const string requestRegionTag = "aws:RequestTag/topology.kubernetes.io/region";
+        const string resourceRegionTag = "aws:ResourceTag/topology.kubernetes.io/region";
+        const string requestNodeClassTag = "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass";
+        const string resourceNodeClassTag = "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass";
         JsonArray Owned() => [.. ownedResources.Select(r => (JsonNode)JsonValue.Create($"{ec2}:*:{r}/*")!)];
 
         return Document(
@@ -154,20 +159,37 @@ public static class IamPolicies
             Statement("Allow", new JsonArray("iam:PassRole"), resources: new JsonArray(nodeRoleArn),
                 condition: new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "ec2.amazonaws.com" } },
                 sid: "PassNodeRole"),
-            Statement("Allow",
-                new JsonArray("iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"),
-                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"),
+            // Karpenter creates, tags and deletes the instance profiles of its EC2NodeClasses itself; it may touch only
+            // profiles tagged as this cluster's, in this region, for a node class (the tags it always sets).
+            Statement("Allow", new JsonArray("iam:CreateInstanceProfile"),
+                resources: new JsonArray(profiles),
                 condition: new JsonObject
                 {
-                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned" },
+                    ["StringEquals"] = new JsonObject { [clusterTag] = "owned", [requestRegionTag] = region },
+                    ["StringLike"] = new JsonObject { [requestNodeClassTag] = "*" },
+                },
+                sid: "CreateClusterInstanceProfiles"),
+            Statement("Allow", new JsonArray("iam:TagInstanceProfile"),
+                resources: new JsonArray(profiles),
+                condition: new JsonObject
+                {
+                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned", [resourceRegionTag] = region, [clusterTag] = "owned", [requestRegionTag] = region },
+                    ["StringLike"] = new JsonObject { [resourceNodeClassTag] = "*", [requestNodeClassTag] = "*" },
+                },
+                sid: "TagClusterInstanceProfiles"),
+            Statement("Allow",
+                new JsonArray("iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"),
+                resources: new JsonArray(profiles),
+                condition: new JsonObject
+                {
+                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned", [resourceRegionTag] = region },
+                    ["StringLike"] = new JsonObject { [resourceNodeClassTag] = "*" },
                 },
                 sid: "ManageClusterInstanceProfiles"),
-            Statement("Allow", new JsonArray("iam:CreateInstanceProfile", "iam:TagInstanceProfile"),
-                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"),
-                condition: new JsonObject { ["StringEquals"] = new JsonObject { [clusterTag] = "owned" } },
-                sid: "CreateClusterInstanceProfiles"),
-            Statement("Allow", new JsonArray("iam:GetInstanceProfile", "iam:ListInstanceProfiles"),
-                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"), sid: "ReadInstanceProfiles"),
+            Statement("Allow", new JsonArray("iam:GetInstanceProfile"), resources: new JsonArray(profiles), sid: "ReadInstanceProfiles"),
+            // IAM List actions support no resource-level scoping: on any ARN but "*" the call is denied, and the
+            // controller's instance profile garbage collection fails.
+            Statement("Allow", new JsonArray("iam:ListInstanceProfiles"), resources: new JsonArray("*"), sid: "ListInstanceProfiles"),
             Statement("Allow", new JsonArray("eks:DescribeCluster"),
                 resources: new JsonArray($"arn:{partition}:eks:{region}:{accountId}:cluster/{clusterName}"), sid: "DescribeCluster"));
     }
