@@ -54,6 +54,18 @@ public class AwsStackScenarioTests
     }
 
     [Fact]
+    public async Task Plan_passes_the_ids_aws_really_assigns_to_queue_policies_and_secret_versions()
+    {
+        var plan = await Scenario.StackFileAsync("production");
+
+        // A queue's ID is its URL and a secret's ID its ARN: the plan must not hide a wrong reference behind names.
+        var queueUrl = Assert.Single(plan.OfType("aws:sqs/queuePolicy:QueuePolicy")).Inputs["queueUrl"]!.GetValue<string>();
+        Assert.Equal($"https://sqs.us-east-1.amazonaws.com/{FakeCloud.AccountId}/{ProductionCluster}-karpenter", queueUrl);
+        var secretId = Assert.Single(plan.OfType("aws:secretsmanager/secretVersion:SecretVersion")).Inputs["secretId"]!.GetValue<string>();
+        Assert.StartsWith($"arn:aws:secretsmanager:us-east-1:{FakeCloud.AccountId}:secret:{ProductionCluster}/mlflow/database-", secretId, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Production_network_has_a_nat_gateway_per_zone_and_flow_logs()
     {
         var plan = await Scenario.StackFileAsync("production");
