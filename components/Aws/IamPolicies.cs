@@ -94,7 +94,8 @@ public static class IamPolicies
 
     /// <summary>
     /// The Karpenter controller's permissions, scoped to the cluster: it launches instances and launch templates tagged
-    /// as the cluster's, terminates only those, passes only the node role, and reads only its interruption queue.
+    /// as the cluster's, terminates only those, passes only the node role (its instance profile exists already, so no IAM
+    /// write access), and reads only its interruption queue.
     /// </summary>
     /// <param name="partition">The AWS partition (<c>aws</c>).</param>
     /// <param name="region">The region.</param>
@@ -109,10 +110,6 @@ public static class IamPolicies
         var ownedTag = $"aws:ResourceTag/{AwsTags.Cluster(clusterName)}";
         var ownedResources = new[] { "fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request" };
         var profiles = $"arn:{partition}:iam::{accountId}:instance-profile/*";
-        const string requestRegionTag = "aws:RequestTag/topology.kubernetes.io/region";
-        const string resourceRegionTag = "aws:ResourceTag/topology.kubernetes.io/region";
-        const string requestNodeClassTag = "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass";
-        const string resourceNodeClassTag = "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass";
         JsonArray Owned() => [.. ownedResources.Select(r => (JsonNode)JsonValue.Create($"{ec2}:*:{r}/*")!)];
 
         return Document(
@@ -159,33 +156,8 @@ public static class IamPolicies
             Statement("Allow", new JsonArray("iam:PassRole"), resources: new JsonArray(nodeRoleArn),
                 condition: new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "ec2.amazonaws.com" } },
                 sid: "PassNodeRole"),
-            // Karpenter creates, tags and deletes the instance profiles of its EC2NodeClasses itself; it may touch only
-            // profiles tagged as this cluster's, in this region, for a node class (the tags it always sets).
-            Statement("Allow", new JsonArray("iam:CreateInstanceProfile"),
-                resources: new JsonArray(profiles),
-                condition: new JsonObject
-                {
-                    ["StringEquals"] = new JsonObject { [clusterTag] = "owned", [requestRegionTag] = region },
-                    ["StringLike"] = new JsonObject { [requestNodeClassTag] = "*" },
-                },
-                sid: "CreateClusterInstanceProfiles"),
-            Statement("Allow", new JsonArray("iam:TagInstanceProfile"),
-                resources: new JsonArray(profiles),
-                condition: new JsonObject
-                {
-                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned", [resourceRegionTag] = region, [clusterTag] = "owned", [requestRegionTag] = region },
-                    ["StringLike"] = new JsonObject { [resourceNodeClassTag] = "*", [requestNodeClassTag] = "*" },
-                },
-                sid: "TagClusterInstanceProfiles"),
-            Statement("Allow",
-                new JsonArray("iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"),
-                resources: new JsonArray(profiles),
-                condition: new JsonObject
-                {
-                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned", [resourceRegionTag] = region },
-                    ["StringLike"] = new JsonObject { [resourceNodeClassTag] = "*" },
-                },
-                sid: "ManageClusterInstanceProfiles"),
+            // The node classes name a pre-created instance profile, so Karpenter needs no IAM write access: it only
+            // resolves the profile and lists profiles (its garbage collection of profiles it created runs regardless).
             Statement("Allow", new JsonArray("iam:GetInstanceProfile"), resources: new JsonArray(profiles), sid: "ReadInstanceProfiles"),
             // IAM List actions support no resource-level scoping: on any ARN but "*" the call is denied, and the
             // controller's instance profile garbage collection fails.

@@ -92,10 +92,15 @@ public class AwsStackScenarioTests
         {
             Assert.Equal("required", nodeClass.Inputs["spec"]!["metadataOptions"]!["httpTokens"]!.GetValue<string>());
             Assert.Equal(1, nodeClass.Inputs["spec"]!["metadataOptions"]!["httpPutResponseHopLimit"]!.AsInt());
-            Assert.Equal("mlplatform-production-karpenter-node", nodeClass.Inputs["spec"]!["role"]!.GetValue<string>());
+            Assert.Equal("mlplatform-production-karpenter-node", nodeClass.Inputs["spec"]!["instanceProfile"]!.GetValue<string>());
             Assert.Equal("al2023@v20260512", nodeClass.Inputs["spec"]!["amiSelectorTerms"]![0]!["alias"]!.GetValue<string>());
             Assert.Empty(CrdSchema.Problems("karpenter.k8s.aws", "v1", "EC2NodeClass", nodeClass.Inputs));
         }
+
+        // The profile the node classes name exists and holds the Karpenter node role (Karpenter creates none itself).
+        var profile = Assert.Single(plan.OfType("aws:iam/instanceProfile:InstanceProfile")).Inputs;
+        Assert.Equal("mlplatform-production-karpenter-node", profile["name"]!.GetValue<string>());
+        Assert.Equal("mlplatform-production-karpenter-node", profile["role"]!.GetValue<string>());
 
         var pools = plan.OfType("kubernetes:karpenter.sh/v1:NodePool").ToDictionary(p => p.Inputs["metadata"]!["name"]!.GetValue<string>(), p => p.Inputs);
         Assert.Equal(new[] { "cpu-batch", "gpu-inference", "gpu-training" }, pools.Keys.Order(StringComparer.Ordinal));

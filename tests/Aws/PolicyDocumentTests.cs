@@ -112,31 +112,24 @@ public class PolicyDocumentTests
             "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
             "ec2:DescribeSpotPriceHistory", "ec2:DescribeCapacityReservations", "ssm:GetParameter", "pricing:GetProducts",
             "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "iam:PassRole", "eks:DescribeCluster",
-            "iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
-            "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:ListInstanceProfiles",
+            "iam:GetInstanceProfile", "iam:ListInstanceProfiles",
         ];
         Assert.Empty(needed.Except(actions));
     }
 
     [Fact]
-    public void Karpenter_instance_profiles_are_scoped_by_tag_and_listing_is_unscoped_because_iam_cannot_scope_it()
+    public void Karpenter_controller_has_no_iam_write_access_and_lists_profiles_on_the_only_resource_iam_accepts()
     {
         var document = IamPolicies.KarpenterController("aws", "eu-west-1", "123456789012", "ml", "arn:aws:iam::123456789012:role/ml-karpenter-node", "arn:aws:sqs:eu-west-1:123456789012:ml-karpenter");
+        var iamActions = Statements(document).SelectMany(s => s!["Action"]!.AsArray()).Select(a => a!.GetValue<string>())
+            .Where(a => a.StartsWith("iam:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:PassRole" }, iamActions);
+
         var list = Sid(document, "ListInstanceProfiles");
         Assert.Equal("iam:ListInstanceProfiles", Assert.Single(list["Action"]!.AsArray())!.GetValue<string>());
         Assert.Equal("*", Assert.Single(list["Resource"]!.AsArray())!.GetValue<string>());
-
-        var create = Sid(document, "CreateClusterInstanceProfiles");
-        Assert.Equal("owned", create["Condition"]!["StringEquals"]!["aws:RequestTag/kubernetes.io/cluster/ml"]!.GetValue<string>());
-        Assert.Equal("eu-west-1", create["Condition"]!["StringEquals"]!["aws:RequestTag/topology.kubernetes.io/region"]!.GetValue<string>());
-        var manage = Sid(document, "ManageClusterInstanceProfiles");
-        Assert.Equal("owned", manage["Condition"]!["StringEquals"]!["aws:ResourceTag/kubernetes.io/cluster/ml"]!.GetValue<string>());
-        Assert.Equal("*", manage["Condition"]!["StringLike"]!["aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass"]!.GetValue<string>());
-        Assert.Equal("arn:aws:iam::123456789012:instance-profile/*", Assert.Single(manage["Resource"]!.AsArray())!.GetValue<string>());
-
-        // Nothing else of IAM is granted on every resource.
-        Assert.DoesNotContain(Statements(document).Where(s => s!["Resource"]!.AsArray().Any(r => r!.GetValue<string>() == "*")),
-            s => s!["Action"]!.AsArray().Any(a => a!.GetValue<string>().StartsWith("iam:", StringComparison.Ordinal) && a.GetValue<string>() != "iam:ListInstanceProfiles"));
+        Assert.Equal("arn:aws:iam::123456789012:instance-profile/*",
+            Assert.Single(Sid(document, "ReadInstanceProfiles")["Resource"]!.AsArray())!.GetValue<string>());
     }
 
     [Fact]
