@@ -135,9 +135,15 @@ public static class IamPolicies
                     },
                 },
                 sid: "TagOnLaunch"),
+            // After launch Karpenter only names its instances and records their node claim; it may not rewrite the
+            // tags the other statements rely on (the cluster ownership tag).
             Statement("Allow", new JsonArray("ec2:CreateTags"),
                 resources: new JsonArray($"{ec2}:*:instance/*"),
-                condition: new JsonObject { ["StringEquals"] = new JsonObject { [ownedTag] = "owned" } },
+                condition: new JsonObject
+                {
+                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned" },
+                    ["ForAllValues:StringEquals"] = new JsonObject { ["aws:TagKeys"] = new JsonArray("eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name") },
+                },
                 sid: "TagClusterInstances"),
             Statement("Allow", new JsonArray("ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"),
                 resources: new JsonArray($"{ec2}:*:instance/*", $"{ec2}:*:launch-template/*"),

@@ -128,6 +128,8 @@ public class PolicyDocumentTests
         var list = Sid(document, "ListInstanceProfiles");
         Assert.Equal("iam:ListInstanceProfiles", Assert.Single(list["Action"]!.AsArray())!.GetValue<string>());
         Assert.Equal("*", Assert.Single(list["Resource"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(new[] { "eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name" },
+            Sid(document, "TagClusterInstances")["Condition"]!["ForAllValues:StringEquals"]!["aws:TagKeys"]!.AsArray().Select(k => k!.GetValue<string>()));
         Assert.Equal("arn:aws:iam::123456789012:instance-profile/*",
             Assert.Single(Sid(document, "ReadInstanceProfiles")["Resource"]!.AsArray())!.GetValue<string>());
     }
