@@ -43,8 +43,15 @@ public sealed class AwsNetwork : ComponentResource
         var child = new CustomResourceOptions { Parent = this };
         var tags = args.Tags;
 
-        // Zones come from the account (names and availability differ per account), never from a hard-coded list.
-        var zones = GetAvailabilityZones.Invoke(new GetAvailabilityZonesInvokeArgs { State = "available" }, new InvokeOptions { Parent = this })
+        // Zones come from the account (names and availability differ per account), never from a hard-coded list. Only
+        // real availability zones: an opted-in Local Zone ("us-west-2-lax-1a") sorts before "us-west-2a" and EKS
+        // cannot place its control plane there.
+        var zonesArgs = new GetAvailabilityZonesInvokeArgs
+        {
+            State = "available",
+            Filters = { new Pulumi.Aws.Inputs.GetAvailabilityZonesFilterInputArgs { Name = "zone-type", Values = { "availability-zone" } } },
+        };
+        var zones = GetAvailabilityZones.Invoke(zonesArgs, new InvokeOptions { Parent = this })
             .Apply(result => result.Names.Length >= SubnetPlan.ZoneCount
                 ? result.Names.Take(SubnetPlan.ZoneCount).ToImmutableArray()
                 : throw new InvalidOperationException($"The region offers {result.Names.Length} availability zones; the platform needs {SubnetPlan.ZoneCount}."));

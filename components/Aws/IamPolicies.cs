@@ -94,7 +94,8 @@ public static class IamPolicies
 
     /// <summary>
     /// The Karpenter controller's permissions, scoped to the cluster: it launches instances and launch templates tagged
-    /// as the cluster's, terminates only those, passes only the node role, and reads only its interruption queue.
+    /// as the cluster's, terminates only those, passes only the node role (its instance profile exists already, so no IAM
+    /// write access), and reads only its interruption queue.
     /// </summary>
     /// <param name="partition">The AWS partition (<c>aws</c>).</param>
     /// <param name="region">The region.</param>
@@ -108,6 +109,7 @@ public static class IamPolicies
         var clusterTag = $"aws:RequestTag/{AwsTags.Cluster(clusterName)}";
         var ownedTag = $"aws:ResourceTag/{AwsTags.Cluster(clusterName)}";
         var ownedResources = new[] { "fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request" };
+        var profiles = $"arn:{partition}:iam::{accountId}:instance-profile/*";
         JsonArray Owned() => [.. ownedResources.Select(r => (JsonNode)JsonValue.Create($"{ec2}:*:{r}/*")!)];
 
         return Document(
@@ -133,9 +135,15 @@ public static class IamPolicies
                     },
                 },
                 sid: "TagOnLaunch"),
+            // After launch Karpenter only names its instances and records their node claim; it may not rewrite the
+            // tags the other statements rely on (the cluster ownership tag).
             Statement("Allow", new JsonArray("ec2:CreateTags"),
                 resources: new JsonArray($"{ec2}:*:instance/*"),
-                condition: new JsonObject { ["StringEquals"] = new JsonObject { [ownedTag] = "owned" } },
+                condition: new JsonObject
+                {
+                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned" },
+                    ["ForAllValues:StringEquals"] = new JsonObject { ["aws:TagKeys"] = new JsonArray("eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name") },
+                },
                 sid: "TagClusterInstances"),
             Statement("Allow", new JsonArray("ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"),
                 resources: new JsonArray($"{ec2}:*:instance/*", $"{ec2}:*:launch-template/*"),
@@ -154,20 +162,12 @@ public static class IamPolicies
             Statement("Allow", new JsonArray("iam:PassRole"), resources: new JsonArray(nodeRoleArn),
                 condition: new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "ec2.amazonaws.com" } },
                 sid: "PassNodeRole"),
-            Statement("Allow",
-                new JsonArray("iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"),
-                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"),
-                condition: new JsonObject
-                {
-                    ["StringEquals"] = new JsonObject { [ownedTag] = "owned" },
-                },
-                sid: "ManageClusterInstanceProfiles"),
-            Statement("Allow", new JsonArray("iam:CreateInstanceProfile", "iam:TagInstanceProfile"),
-                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"),
-                condition: new JsonObject { ["StringEquals"] = new JsonObject { [clusterTag] = "owned" } },
-                sid: "CreateClusterInstanceProfiles"),
-            Statement("Allow", new JsonArray("iam:GetInstanceProfile", "iam:ListInstanceProfiles"),
-                resources: new JsonArray($"arn:{partition}:iam::{accountId}:instance-profile/*"), sid: "ReadInstanceProfiles"),
+            // The node classes name a pre-created instance profile, so Karpenter needs no IAM write access: it only
+            // resolves the profile and lists profiles (its garbage collection of profiles it created runs regardless).
+            Statement("Allow", new JsonArray("iam:GetInstanceProfile"), resources: new JsonArray(profiles), sid: "ReadInstanceProfiles"),
+            // IAM List actions support no resource-level scoping: on any ARN but "*" the call is denied, and the
+            // controller's instance profile garbage collection fails.
+            Statement("Allow", new JsonArray("iam:ListInstanceProfiles"), resources: new JsonArray("*"), sid: "ListInstanceProfiles"),
             Statement("Allow", new JsonArray("eks:DescribeCluster"),
                 resources: new JsonArray($"arn:{partition}:eks:{region}:{accountId}:cluster/{clusterName}"), sid: "DescribeCluster"));
     }

@@ -65,14 +65,21 @@ public sealed class Karpenter : ComponentResource
             args.ControllerRoleArn.ToOutput().Apply(arn => Values(args.Controller, arn).ToImmutableDictionary()),
             new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceResource, crds } });
 
-        var afterController = new CustomResourceOptions { Parent = this, DependsOn = { Release } };
         var classes = args.NodeClasses.ToDictionary(
             c => c.Name,
             c => new KubernetesCustomResource($"{name}-nodeclass-{c.Name}", new KubernetesObjectArgs(
                 KarpenterSpecs.NodeClassApiVersion,
                 "EC2NodeClass",
                 Metadata(c.Name, args.Labels),
-                ToInputMap(KarpenterSpecs.NodeClassSpec(c))), afterController));
+                ToInputMap(KarpenterSpecs.NodeClassSpec(c))), new CustomResourceOptions
+                {
+                    Parent = this,
+                    DependsOn = { Release },
+                    // The CRD refuses switching between role and instanceProfile on a live object ("delete and
+                    // recreate this node class"): such a change replaces the class, deleting the old one first.
+                    ReplaceOnChanges = { "spec.role", "spec.instanceProfile" },
+                    DeleteBeforeReplace = true,
+                }));
 
         NodePools = args.NodePools.ToImmutableDictionary(
             p => p.Name,

@@ -42,7 +42,7 @@ public sealed class KarpenterInfrastructureArgs
 }
 
 /// <summary>
-/// The AWS side of Karpenter: the controller's IRSA role, the node role with its EKS access entry, and the
+/// The AWS side of Karpenter: the controller's IRSA role, the node role with its instance profile and EKS access entry, and the
 /// interruption queue fed by EventBridge (spot interruptions, rebalance recommendations, instance state changes,
 /// scheduled maintenance) so that nodes are drained before AWS takes them away.
 /// </summary>
@@ -85,6 +85,15 @@ public sealed class KarpenterInfrastructure : ComponentResource
         }
 
         NodeRoleArn = nodeRole.Arn;
+        // Created here rather than by Karpenter: the controller then needs no IAM write permission (only PassRole).
+        InstanceProfileName = InstanceProfileNameFor(args.ClusterName);
+        var instanceProfile = new InstanceProfile($"{name}-node", new InstanceProfileArgs
+        {
+            Name = InstanceProfileName,
+            Role = nodeRole.Name,
+            Tags = AwsTags.Of(args.Tags),
+        }, child);
+        InstanceProfileArn = instanceProfile.Arn;
         NodeAccessEntry = new AccessEntry($"{name}-node", new AccessEntryArgs
         {
             ClusterName = args.ClusterNameOutput,
@@ -143,12 +152,16 @@ public sealed class KarpenterInfrastructure : ComponentResource
         {
             ["controllerRoleArn"] = ControllerRoleArn,
             ["nodeRoleArn"] = NodeRoleArn,
+            ["instanceProfileArn"] = InstanceProfileArn,
             ["queueArn"] = QueueArn,
         });
     }
 
     /// <summary>The name of the Karpenter node role of a cluster (known up front: the EC2NodeClasses name it).</summary>
     public static string NodeRoleNameFor(string clusterName) => $"{clusterName}-karpenter-node";
+
+    /// <summary>The name of the node role's instance profile (known up front: the EC2NodeClasses name it).</summary>
+    public static string InstanceProfileNameFor(string clusterName) => $"{clusterName}-karpenter-node";
 
     /// <summary>The EventBridge pattern of one event type.</summary>
     public static string EventPattern(string source, string detailType) =>
@@ -166,6 +179,12 @@ public sealed class KarpenterInfrastructure : ComponentResource
 
     /// <summary>The node role's ARN.</summary>
     public Output<string> NodeRoleArn { get; }
+
+    /// <summary>The node role's instance profile name (the EC2NodeClasses' <c>instanceProfile</c>).</summary>
+    public string InstanceProfileName { get; }
+
+    /// <summary>The node role's instance profile ARN.</summary>
+    public Output<string> InstanceProfileArn { get; }
 
     /// <summary>The node role's access entry (nodes cannot join without it).</summary>
     public AccessEntry NodeAccessEntry { get; }

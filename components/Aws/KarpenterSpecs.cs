@@ -5,7 +5,9 @@ namespace MlPlatform.Components.Aws;
 /// <summary>A Karpenter <c>EC2NodeClass</c>: how the nodes of some pools are launched.</summary>
 /// <param name="Name">Object name.</param>
 /// <param name="ClusterName">The cluster (its discovery tag selects subnets and security groups).</param>
-/// <param name="RoleName">The node IAM role (Karpenter manages the instance profile).</param>
+/// <param name="InstanceProfileName">
+/// The instance profile of the node role, created with the role: Karpenter then needs no IAM write access at all.
+/// </param>
 /// <param name="Image">The image family.</param>
 /// <param name="ImageVersion">The image release in the AMI alias, or <c>latest</c>.</param>
 /// <param name="VolumeSizeGiB">The data (root on AL2023) volume size.</param>
@@ -13,7 +15,7 @@ namespace MlPlatform.Components.Aws;
 public sealed record KarpenterNodeClass(
     string Name,
     string ClusterName,
-    string RoleName,
+    string InstanceProfileName,
     NodeImageFamily Image,
     string ImageVersion,
     int VolumeSizeGiB,
@@ -94,7 +96,7 @@ public static class KarpenterSpecs
         {
             // The alias picks the EKS-optimised image matching each instance: the NVIDIA variant on GPU instances.
             ["amiSelectorTerms"] = new List<object> { new Dictionary<string, object> { ["alias"] = $"{nodeClass.Image.AliasFamily()}@{nodeClass.ImageVersion}" } },
-            ["role"] = nodeClass.RoleName,
+            ["instanceProfile"] = nodeClass.InstanceProfileName,
             ["subnetSelectorTerms"] = new List<object> { discovery },
             ["securityGroupSelectorTerms"] = new List<object> { discovery },
             ["metadataOptions"] = new Dictionary<string, object>

@@ -123,12 +123,14 @@ public sealed class PostgresDatabase : ComponentResource
             }, child);
         }
 
-        // RDS refuses '/', '@', '"' and spaces in passwords.
+        // RDS refuses '/', '@', '"' and spaces; the password also ends up in a connection URL (MLflow's backend
+        // store), where '%' is decoded and '#', '?', ':' and brackets split it. URL-unreserved specials only: 40
+        // characters of them and alphanumerics are still far over 200 bits.
         var password = new RandomPassword($"{name}-password", new RandomPasswordArgs
         {
             Length = 40,
             Special = true,
-            OverrideSpecial = "!#$%&*()-_=+[]{}<>:?",
+            OverrideSpecial = PasswordSpecials,
         }, child);
         Password = Output.CreateSecret(password.Result);
 
@@ -198,6 +200,9 @@ public sealed class PostgresDatabase : ComponentResource
             ["secretName"] = SecretName,
         });
     }
+
+    /// <summary>The special characters of the generated password: those that need no escaping in a URL.</summary>
+    public const string PasswordSpecials = "-_.~";
 
     /// <summary>The PostgreSQL logs exported to CloudWatch.</summary>
     public static ImmutableArray<string> LogExports { get; } = ["postgresql", "upgrade"];

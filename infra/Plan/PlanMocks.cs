@@ -93,8 +93,12 @@ public sealed class FakeCloud
         "aws:ec2/eip:Eip" => $"eipalloc-{Hex(name, 17)}",
         "aws:s3/bucket:Bucket" => BucketName(name, inputs),
         "aws:ec2/launchTemplate:LaunchTemplate" => $"lt-{Hex(name, 17)}",
-        "aws:eks/cluster:Cluster" or "aws:iam/role:Role" or "aws:sqs/queue:Queue" or "aws:secretsmanager/secret:Secret"
-            or "aws:rds/instance:Instance" or "aws:rds/subnetGroup:SubnetGroup" =>
+        // The IDs the provider really assigns: a queue's URL, a secret's ARN, an instance's resource ID, a key's UUID.
+        "aws:sqs/queue:Queue" => QueueUrl(Str(inputs, "name", name)),
+        "aws:secretsmanager/secret:Secret" => SecretArn(Str(inputs, "name", name)),
+        "aws:rds/instance:Instance" => DbResourceId(Str(inputs, "identifier", name)),
+        "aws:kms/key:Key" => KeyId(name),
+        "aws:eks/cluster:Cluster" or "aws:iam/role:Role" or "aws:rds/subnetGroup:SubnetGroup" =>
             inputs.TryGetValue("name", out var n) && n is string named ? named
             : inputs.TryGetValue("identifier", out var i) && i is string identifier ? identifier : name,
         _ => $"{name}-id",
@@ -128,6 +132,15 @@ public sealed class FakeCloud
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
         return Convert.ToHexString(hash).ToLowerInvariant()[..length];
     }
+
+    private string QueueUrl(string queue) => $"https://sqs.{Region}.amazonaws.com/{Account}/{queue}";
+
+    private string SecretArn(string secret) => $"arn:aws:secretsmanager:{Region}:{Account}:secret:{secret}-{Hex(secret, 6)}";
+
+    private static string DbResourceId(string identifier) => $"db-{Hex(identifier, 26).ToUpperInvariant()}";
+
+    private static string KeyId(string name) =>
+        $"{Hex(name, 8)}-{Hex(name + "1", 4)}-{Hex(name + "2", 4)}-{Hex(name + "3", 4)}-{Hex(name + "4", 12)}";
 
     private static string BucketName(string name, ImmutableDictionary<string, object> inputs) =>
         Str(inputs, "bucket", Str(inputs, "bucketPrefix", name) + Hex(name, 12));
@@ -182,7 +195,7 @@ public sealed class FakeCloud
                 break;
             case "aws:kms/key:Key":
                 {
-                    var keyId = $"{Hex(name, 8)}-{Hex(name + "1", 4)}-{Hex(name + "2", 4)}-{Hex(name + "3", 4)}-{Hex(name + "4", 12)}";
+                    var keyId = KeyId(name);
                     outputs["keyId"] = keyId;
                     outputs["arn"] = $"{arnPrefix}:kms:{Region}:{Account}:key/{keyId}";
                     break;
@@ -207,7 +220,7 @@ public sealed class FakeCloud
                     outputs["endpoint"] = $"{host}:{port}";
                     outputs["port"] = port;
                     outputs["arn"] = $"{arnPrefix}:rds:{Region}:{Account}:db:{identifier}";
-                    outputs["resourceId"] = $"db-{Hex(identifier, 26).ToUpperInvariant()}";
+                    outputs["resourceId"] = DbResourceId(identifier);
                     break;
                 }
 
@@ -215,7 +228,7 @@ public sealed class FakeCloud
                 {
                     var secret = Str(inputs, "name", name);
                     outputs["name"] = secret;
-                    outputs["arn"] = $"{arnPrefix}:secretsmanager:{Region}:{Account}:secret:{secret}-{Hex(secret, 6)}";
+                    outputs["arn"] = SecretArn(secret);
                     break;
                 }
 
@@ -224,7 +237,7 @@ public sealed class FakeCloud
                     var queue = Str(inputs, "name", name);
                     outputs["name"] = queue;
                     outputs["arn"] = $"{arnPrefix}:sqs:{Region}:{Account}:{queue}";
-                    outputs["url"] = $"https://sqs.{Region}.amazonaws.com/{Account}/{queue}";
+                    outputs["url"] = QueueUrl(queue);
                     break;
                 }
 

@@ -78,13 +78,13 @@ public static class AwsNodePools
         var classes = ImmutableArray.CreateBuilder<KarpenterNodeClass>();
         if (config.NodePools.Any(p => !p.IsGpu))
         {
-            classes.Add(new KarpenterNodeClass(StandardNodeClass, clusterName, KarpenterInfrastructure.NodeRoleNameFor(clusterName),
+            classes.Add(new KarpenterNodeClass(StandardNodeClass, clusterName, KarpenterInfrastructure.InstanceProfileNameFor(clusterName),
                 aws.NodeImage, aws.NodeImageVersion, 100, tags));
         }
 
         if (config.NodePools.Any(p => p.IsGpu))
         {
-            classes.Add(new KarpenterNodeClass(GpuNodeClass, clusterName, KarpenterInfrastructure.NodeRoleNameFor(clusterName),
+            classes.Add(new KarpenterNodeClass(GpuNodeClass, clusterName, KarpenterInfrastructure.InstanceProfileNameFor(clusterName),
                 aws.NodeImage, aws.NodeImageVersion, 300, tags));
         }
 

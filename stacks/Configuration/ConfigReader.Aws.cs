@@ -8,6 +8,37 @@ namespace MlPlatform.Stacks.Configuration;
 public static partial class ConfigReader
 {
     /// <summary>
+    /// The GPUs per instance that the sizes of each accelerator's default AWS family offer (g4dn, g6, g5: 1, 4 or 8;
+    /// p4d: only 8; p5: 1 or 8). A pool asking for another count matches no instance type and never gets a node.
+    /// </summary>
+    public static ImmutableDictionary<Accelerator, ImmutableArray<int>> AwsGpusPerInstance { get; } =
+        ImmutableDictionary<Accelerator, ImmutableArray<int>>.Empty
+            .Add(Accelerator.T4, [1, 4, 8])
+            .Add(Accelerator.L4, [1, 4, 8])
+            .Add(Accelerator.A10G, [1, 4, 8])
+            .Add(Accelerator.A100, [8])
+            .Add(Accelerator.H100, [1, 8]);
+
+    /// <summary>
+    /// On AWS, a GPU pool on its accelerator's default instance family must ask for a GPU count that family's sizes
+    /// have (pools with their own <c>instanceFamilies</c> are the user's call).
+    /// </summary>
+    private static void ValidateAwsGpuPools(IReadOnlyList<JsonConfigNode> nodes, ImmutableArray<NodePoolConfig> pools)
+    {
+        foreach (var pool in pools)
+        {
+            if (!pool.IsGpu || !pool.InstanceFamilies.IsDefaultOrEmpty || pool.Accelerator is not { } accelerator
+                || !AwsGpusPerInstance.TryGetValue(accelerator, out var counts) || counts.Contains(pool.GpusPerNode))
+            {
+                continue;
+            }
+
+            nodes.FirstOrDefault(n => n.String("name") == pool.Name)?.Problem("gpusPerNode",
+                $"{Lower(accelerator)} instances on AWS have {string.Join(" or ", counts)} GPUs, not {pool.GpusPerNode}: no instance type would match");
+        }
+    }
+
+    /// <summary>
     /// Reads <c>mlplatform:aws</c>: null on other clouds (where setting it is a problem), the validated settings with
     /// their defaults on <c>aws</c>.
     /// </summary>

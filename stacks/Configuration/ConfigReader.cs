@@ -49,7 +49,8 @@ public static partial class ConfigReader
 
         var addons = ReadAddons(ParseObject(get, "addons", problems), problems);
         var systemPool = ReadSystemPool(ParseObject(get, "systemNodePool", problems), production, problems);
-        var nodePools = ReadNodePools(ParseList(get, "nodePools", problems), problems);
+        var nodePoolNodes = ParseList(get, "nodePools", problems);
+        var nodePools = ReadNodePools(nodePoolNodes, problems);
         var namespaces = ReadNamespaces(
             ParseObject(get, "namespaces", problems),
             ParseList(get, "teams", problems),
@@ -57,6 +58,11 @@ public static partial class ConfigReader
             cloud ?? CloudKind.Existing,
             problems);
         var aws = ReadAws(ParseObject(get, "aws", problems), cloud, production, systemPool, problems);
+        if (cloud == CloudKind.Aws)
+        {
+            ValidateAwsGpuPools(nodePoolNodes, nodePools);
+        }
+
         var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws), problems);
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);

@@ -244,4 +244,58 @@ public class AwsConfigTests
                 "mlplatform:aws.publicAccessCidrs", "mlplatform:aws.vpcCidr"],
             problems.Select(p => p.Key).Order(StringComparer.Ordinal));
     }
+
+    private static Dictionary<string, object> GpuPool(string name, string accelerator, int? gpus, string[]? families = null)
+    {
+        var pool = new Dictionary<string, object>
+        {
+            ["name"] = name,
+            ["role"] = "gpu",
+            ["accelerator"] = accelerator,
+            ["min"] = 0,
+            ["max"] = 2,
+            ["taints"] = new[] { new Dictionary<string, object> { ["key"] = "nvidia.com/gpu", ["value"] = "present", ["effect"] = "NoSchedule" } },
+        };
+        if (gpus is not null)
+        {
+            pool["gpusPerNode"] = gpus.Value;
+        }
+
+        if (families is not null)
+        {
+            pool["instanceFamilies"] = families;
+        }
+
+        return pool;
+    }
+
+    [Theory]
+    [InlineData("a100", null, "a100 instances on AWS have 8 GPUs, not 1: no instance type would match")]
+    [InlineData("h100", 4, "h100 instances on AWS have 1 or 8 GPUs, not 4: no instance type would match")]
+    [InlineData("l4", 2, "l4 instances on AWS have 1 or 4 or 8 GPUs, not 2: no instance type would match")]
+    public void Gpu_pools_must_ask_for_a_gpu_count_their_aws_family_offers(string accelerator, int? gpus, string message)
+    {
+        var config = Aws();
+        config["nodePools"] = new object[] { GpuPool("cpu-free", "t4", 1), GpuPool("train", accelerator, gpus) };
+
+        var problem = Assert.Single(Problems(config));
+        Assert.Equal("mlplatform:nodePools[1].gpusPerNode", problem.Key);
+        Assert.Equal(message, problem.Message);
+    }
+
+    [Fact]
+    public void Gpu_counts_that_aws_offers_or_own_instance_families_pass()
+    {
+        var config = Aws();
+        config["nodePools"] = new object[]
+        {
+            GpuPool("a100", "a100", 8),
+            GpuPool("h100-single", "h100", 1),
+            GpuPool("a10g-quad", "a10g", 4),
+            GpuPool("custom", "a100", 1, ["p4de"]),
+        };
+
+        Assert.Equal(4, Read(config).NodePools.Length);
+        Assert.Equal(new[] { 1, 4, 8 }, ConfigReader.AwsGpusPerInstance[Accelerator.T4]);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using MlPlatform.Components.Aws;
 using MlPlatform.Infra.Plan;
 using MlPlatform.Tests.Support;
@@ -20,6 +21,19 @@ public class AwsNetworkTests
         mocks.Verify(m => m.CallAsync(It.Is<MockCallArgs>(c => c.Token == "aws:index/getAvailabilityZones:getAvailabilityZones")), Times.Once());
         var zones = mocks.Object.OfType("aws:ec2/subnet:Subnet").Select(s => s.Json()["availabilityZone"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(new[] { "eu-west-1a", "eu-west-1b", "eu-west-1c" }, zones);
+    }
+
+    [Fact]
+    public async Task Zones_are_asked_for_available_availability_zones_only_never_local_zones()
+    {
+        var mocks = new Mock<PlanMocks>("eu-west-1", FakeCloud.AccountId) { CallBase = true };
+        await ComponentTest.RunAsync(() => _ = new AwsNetwork("network", Args(false)), mocks.Object);
+
+        var call = (MockCallArgs)mocks.Invocations.Single(i => i.Method.Name == nameof(PlanMocks.CallAsync)).Arguments[0];
+        Assert.Equal("available", call.Args["state"]);
+        var filter = Assert.IsType<ImmutableDictionary<string, object>>(Assert.Single((ImmutableArray<object>)call.Args["filters"]));
+        Assert.Equal("zone-type", filter["name"]);
+        Assert.Equal(new object[] { "availability-zone" }, (ImmutableArray<object>)filter["values"]);
     }
 
     [Fact]

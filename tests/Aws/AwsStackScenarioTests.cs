@@ -54,6 +54,18 @@ public class AwsStackScenarioTests
     }
 
     [Fact]
+    public async Task Plan_passes_the_ids_aws_really_assigns_to_queue_policies_and_secret_versions()
+    {
+        var plan = await Scenario.StackFileAsync("production");
+
+        // A queue's ID is its URL and a secret's ID its ARN: the plan must not hide a wrong reference behind names.
+        var queueUrl = Assert.Single(plan.OfType("aws:sqs/queuePolicy:QueuePolicy")).Inputs["queueUrl"]!.GetValue<string>();
+        Assert.Equal($"https://sqs.us-east-1.amazonaws.com/{FakeCloud.AccountId}/{ProductionCluster}-karpenter", queueUrl);
+        var secretId = Assert.Single(plan.OfType("aws:secretsmanager/secretVersion:SecretVersion")).Inputs["secretId"]!.GetValue<string>();
+        Assert.StartsWith($"arn:aws:secretsmanager:us-east-1:{FakeCloud.AccountId}:secret:{ProductionCluster}/mlflow/database-", secretId, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Production_network_has_a_nat_gateway_per_zone_and_flow_logs()
     {
         var plan = await Scenario.StackFileAsync("production");
@@ -80,10 +92,15 @@ public class AwsStackScenarioTests
         {
             Assert.Equal("required", nodeClass.Inputs["spec"]!["metadataOptions"]!["httpTokens"]!.GetValue<string>());
             Assert.Equal(1, nodeClass.Inputs["spec"]!["metadataOptions"]!["httpPutResponseHopLimit"]!.AsInt());
-            Assert.Equal("mlplatform-production-karpenter-node", nodeClass.Inputs["spec"]!["role"]!.GetValue<string>());
+            Assert.Equal("mlplatform-production-karpenter-node", nodeClass.Inputs["spec"]!["instanceProfile"]!.GetValue<string>());
             Assert.Equal("al2023@v20260512", nodeClass.Inputs["spec"]!["amiSelectorTerms"]![0]!["alias"]!.GetValue<string>());
             Assert.Empty(CrdSchema.Problems("karpenter.k8s.aws", "v1", "EC2NodeClass", nodeClass.Inputs));
         }
+
+        // The profile the node classes name exists and holds the Karpenter node role (Karpenter creates none itself).
+        var profile = Assert.Single(plan.OfType("aws:iam/instanceProfile:InstanceProfile")).Inputs;
+        Assert.Equal("mlplatform-production-karpenter-node", profile["name"]!.GetValue<string>());
+        Assert.Equal("mlplatform-production-karpenter-node", profile["role"]!.GetValue<string>());
 
         var pools = plan.OfType("kubernetes:karpenter.sh/v1:NodePool").ToDictionary(p => p.Inputs["metadata"]!["name"]!.GetValue<string>(), p => p.Inputs);
         Assert.Equal(new[] { "cpu-batch", "gpu-inference", "gpu-training" }, pools.Keys.Order(StringComparer.Ordinal));

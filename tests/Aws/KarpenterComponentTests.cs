@@ -53,6 +53,9 @@ public class KarpenterComponentTests
         var poolDeps = await recorder.DependenciesOf("kubernetes:karpenter.sh/v1:NodePool", "karpenter-nodepool-gpu-inference");
         Assert.Contains(poolDeps, d => d.GetResourceType() == "kubernetes:helm.sh/v3:Release" && d.GetResourceName() == "karpenter");
         Assert.Contains(poolDeps, d => d.GetResourceName() == "karpenter-nodeclass-gpu");
+        var classOptions = recorder.Of("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "karpenter-nodeclass-gpu");
+        Assert.Equal(new[] { "spec.instanceProfile", "spec.role" }, classOptions.ReplaceOnChanges.Order(StringComparer.Ordinal));
+        Assert.True(Assert.IsType<CustomResourceOptions>(classOptions).DeleteBeforeReplace);
 
         var pool = mocks.Inputs("kubernetes:karpenter.sh/v1:NodePool", "karpenter-nodepool-gpu-inference");
         Assert.Empty(CrdSchema.Problems("karpenter.sh", "v1", "NodePool", pool));

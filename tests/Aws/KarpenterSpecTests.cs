@@ -63,7 +63,7 @@ public class KarpenterSpecTests
         Assert.Equal("required", spec["metadataOptions"]!["httpTokens"]!.GetValue<string>());
         Assert.Equal(1, spec["metadataOptions"]!["httpPutResponseHopLimit"]!.AsInt());
         Assert.Equal("bottlerocket@v1.50.0", spec["amiSelectorTerms"]![0]!["alias"]!.GetValue<string>());
-        Assert.Equal("ml-karpenter-node", spec["role"]!.GetValue<string>());
+        Assert.Equal("ml-karpenter-node", spec["instanceProfile"]!.GetValue<string>());
         Assert.Equal("ml", spec["subnetSelectorTerms"]![0]!["tags"]![AwsTags.KarpenterDiscovery]!.GetValue<string>());
         Assert.Equal("ml", spec["securityGroupSelectorTerms"]![0]!["tags"]![AwsTags.KarpenterDiscovery]!.GetValue<string>());
         var volumes = spec["blockDeviceMappings"]!.AsArray();

@@ -100,6 +100,41 @@ public class PolicyDocumentTests
     }
 
     [Fact]
+    public void Karpenter_controller_holds_every_action_karpenter_1x_calls()
+    {
+        var document = IamPolicies.KarpenterController("aws", "us-east-1", "123456789012", "ml", "arn:aws:iam::123456789012:role/ml-karpenter-node", "arn:aws:sqs:us-east-1:123456789012:ml-karpenter");
+        var actions = Statements(document).Where(s => s!["Effect"]!.GetValue<string>() == "Allow")
+            .SelectMany(s => s!["Action"]!.AsArray()).Select(a => a!.GetValue<string>()).ToHashSet();
+        string[] needed =
+        [
+            "ec2:CreateFleet", "ec2:RunInstances", "ec2:CreateLaunchTemplate", "ec2:DeleteLaunchTemplate", "ec2:CreateTags",
+            "ec2:TerminateInstances", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes",
+            "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+            "ec2:DescribeSpotPriceHistory", "ec2:DescribeCapacityReservations", "ssm:GetParameter", "pricing:GetProducts",
+            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueUrl", "iam:PassRole", "eks:DescribeCluster",
+            "iam:GetInstanceProfile", "iam:ListInstanceProfiles",
+        ];
+        Assert.Empty(needed.Except(actions));
+    }
+
+    [Fact]
+    public void Karpenter_controller_has_no_iam_write_access_and_lists_profiles_on_the_only_resource_iam_accepts()
+    {
+        var document = IamPolicies.KarpenterController("aws", "eu-west-1", "123456789012", "ml", "arn:aws:iam::123456789012:role/ml-karpenter-node", "arn:aws:sqs:eu-west-1:123456789012:ml-karpenter");
+        var iamActions = Statements(document).SelectMany(s => s!["Action"]!.AsArray()).Select(a => a!.GetValue<string>())
+            .Where(a => a.StartsWith("iam:", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:PassRole" }, iamActions);
+
+        var list = Sid(document, "ListInstanceProfiles");
+        Assert.Equal("iam:ListInstanceProfiles", Assert.Single(list["Action"]!.AsArray())!.GetValue<string>());
+        Assert.Equal("*", Assert.Single(list["Resource"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(new[] { "eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name" },
+            Sid(document, "TagClusterInstances")["Condition"]!["ForAllValues:StringEquals"]!["aws:TagKeys"]!.AsArray().Select(k => k!.GetValue<string>()));
+        Assert.Equal("arn:aws:iam::123456789012:instance-profile/*",
+            Assert.Single(Sid(document, "ReadInstanceProfiles")["Resource"]!.AsArray())!.GetValue<string>());
+    }
+
+    [Fact]
     public void Kubeconfig_authenticates_with_the_aws_cli_and_holds_no_credentials()
     {
         var kubeconfig = JsonNode.Parse(EksCluster.BuildKubeconfig("ml", "https://x.eks.amazonaws.com", "Q0E=", "eu-west-1"))!;

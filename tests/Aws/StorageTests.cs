@@ -120,8 +120,11 @@ public class StorageTests
 
         var password = Assert.Single(mocks.OfType("random:index/randomPassword:RandomPassword")).Json();
         Assert.Equal(40, password["length"]!.AsInt());
-        Assert.DoesNotContain('/', password["overrideSpecial"]!.GetValue<string>());
-        Assert.DoesNotContain('@', password["overrideSpecial"]!.GetValue<string>());
+        // Nothing RDS refuses, nothing a connection URL would decode or split.
+        var specials = password["overrideSpecial"]!.GetValue<string>();
+        Assert.Equal(PostgresDatabase.PasswordSpecials, specials);
+        Assert.All(specials, c => Assert.Equal(c.ToString(), Uri.EscapeDataString(c.ToString())));
+        Assert.DoesNotContain(specials, c => c is '/' or '@' or '"' or ' ' or '%' or ':' or '#' or '?');
         var secret = mocks.Inputs("aws:secretsmanager/secret:Secret", "db-credentials");
         Assert.Equal("ml/mlflow/database", secret["name"]!.GetValue<string>());
         Assert.StartsWith("arn:aws:kms:", secret["kmsKeyId"]!.GetValue<string>(), StringComparison.Ordinal);

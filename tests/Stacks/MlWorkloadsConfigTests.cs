@@ -105,7 +105,9 @@ public class MlWorkloadsConfigTests
             ["cloud"] = "aws",
             ["region"] = "eu-west-1",
             ["mlflow"] = new { replicas = 3 },
-            ["aws"] = new { adminRoleArns = new[] { "arn:aws:iam::123456789012:role/platform-admin" } }
+            ["aws"] = new { adminRoleArns = new[] { "arn:aws:iam::123456789012:role/platform-admin" } },
+            // AWS has no 2-GPU L4 instance (g6 sizes carry 1, 4 or 8): the AWS variant of the pool asks for 4.
+            ["nodePools"] = new object[] { new { name = "gpu-inference", role = "gpu", accelerator = "l4", min = 0, max = 2, gpusPerNode = 4, taints = new[] { new { key = "nvidia.com/gpu", value = "present", effect = "NoSchedule" } } } },
         });
 
         Assert.Equal(3, config.Mlflow.Replicas);
