@@ -51,7 +51,7 @@ public static class PlatformServicesLayer
             }, In(PlatformNamespaces.CertManager))
             : null;
 
-        var publishGrafana = addons.Gateway && addons.Monitoring && config.Monitoring.GrafanaHostname is not null;
+        var publishGrafana = AllowMatrix.GrafanaPublished(config);
         var gatewayTls = config.Gateway.Tls is not null && certManager is not null;
         var gateway = addons.Gateway
             ? new EnvoyGateway("envoy-gateway", new EnvoyGatewayArgs
