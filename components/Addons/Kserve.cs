@@ -30,6 +30,12 @@ public sealed class KserveArgs
     /// <summary>The shared Gateway for inference routes; null leaves InferenceServices cluster-internal.</summary>
     public GatewayRef? Gateway { get; init; }
 
+    /// <summary>
+    /// The shared Gateway object (after the Gateway API CRDs): with the Gateway API enabled the controller watches
+    /// HTTPRoutes from its start, and fails to start while their CRD is missing.
+    /// </summary>
+    public Resource? GatewayReady { get; init; }
+
     /// <summary>The sample model; null for none.</summary>
     public InferenceModel? SampleModel { get; init; }
 
@@ -67,6 +73,11 @@ public sealed class Kserve : ComponentResource
         if (args.CertManager is { } certManager)
         {
             resourcesOptions.DependsOn.Add(certManager);
+        }
+
+        if (args.Gateway is not null && args.GatewayReady is { } gatewayReady)
+        {
+            resourcesOptions.DependsOn.Add(gatewayReady);
         }
 
         ResourcesRelease = HelmReleases.Create(

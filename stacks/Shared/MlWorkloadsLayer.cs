@@ -100,6 +100,7 @@ public static class MlWorkloadsLayer
             NamespaceReady = ns,
             CertManager = services.CertManager,
             Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway)) : null,
+            GatewayReady = services.Gateway?.Resource,
             SampleModel = sample is null ? null : SampleModel(sample),
             ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
             ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],

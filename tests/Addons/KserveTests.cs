@@ -167,6 +167,26 @@ public class KserveTests
     }
 
     [Fact]
+    public async Task With_a_gateway_the_controller_waits_for_the_gateway_api()
+    {
+        var (_, graph) = await DependencyRecorder.RunAsync(() =>
+        {
+            var ns = new K8s.Core.V1.Namespace("kserve", new NamespaceArgs { Metadata = new ObjectMetaArgs { Name = "kserve" } });
+            var gatewayRelease = HelmReleases.Create("envoy-gateway", VersionCatalog.EnvoyGateway, "envoy-gateway-system", new InputMap<object>(), new CustomResourceOptions());
+            _ = new Kserve("kserve", new KserveArgs
+            {
+                Namespace = "kserve",
+                NamespaceReady = ns,
+                Gateway = new GatewayRef("platform-gateway", "envoy-gateway-system"),
+                GatewayReady = gatewayRelease,
+            });
+        });
+
+        Assert.True(graph.DependsOn(Types.Release, "kserve-resources", Types.Release, "envoy-gateway"));
+        Assert.False(graph.DependsOn(Types.Release, "kserve-crd", Types.Release, "envoy-gateway"));
+    }
+
+    [Fact]
     public async Task Installs_crds_then_controller_after_cert_manager_then_the_sample()
     {
         var (mocks, graph) = await DependencyRecorder.RunAsync(() =>
