@@ -56,6 +56,15 @@ public static class AllowMatrix
     public static bool GrafanaPublished(PlatformConfig config) =>
         config.Addons.Gateway && config.Addons.Monitoring && config.Monitoring.GrafanaHostname is not null;
 
+    /// <summary>
+    /// The node ports kube-prometheus-stack scrapes on host-network targets: node-exporter (9100), kube-proxy
+    /// (10249) and the kubelet (10250); on a self-managed control plane (<c>existing</c>) also etcd (2381), the
+    /// controller manager (10257) and the scheduler (10259), whose scrapes the stack only turns off on managed ones.
+    /// A closed port would leave its target down and its "down" alert firing.
+    /// </summary>
+    public static ImmutableArray<int> NodeMetricsPorts(CloudKind cloud) =>
+        cloud == CloudKind.Existing ? [9100, 10249, 10250, 2381, 10257, 10259] : [9100, 10249, 10250];
+
     /// <summary>The edges that apply to a stack: those without a condition, and those whose condition holds.</summary>
     public static IEnumerable<AllowEdge> EdgesFor(PlatformConfig config) => Edges.Where(e => e.When is null || e.When(config));
 
@@ -99,7 +108,7 @@ public static class AllowMatrix
         switch (ns.Role)
         {
             case NamespaceRole.Monitoring:
-                rules.Add(Cidrs("node-metrics", TrafficDirection.Egress, network.NodeCidrs, 9100, 10250));
+                rules.Add(Cidrs("node-metrics", TrafficDirection.Egress, network.NodeCidrs, [.. NodeMetricsPorts(config.Cloud)]));
                 break;
             case NamespaceRole.Data:
                 rules.Add(Cidrs("databases", TrafficDirection.Egress, network.DataStoreCidrs, 5432));

@@ -46,6 +46,22 @@ public class AllowMatrixServicesTests
         Assert.Empty(Assert.Single(RulesOf(PlatformNamespaces.Gateway), r => r.Name == "to-serving").Ports);
     }
 
+    [Fact]
+    public void Prometheus_reaches_every_host_network_target_the_chart_scrapes()
+    {
+        var config = Config();
+        var selfManaged = Assert.Single(RulesOf(PlatformNamespaces.Monitoring, config), r => r.Name == "node-metrics");
+        var managed = Assert.Single(RulesOf(PlatformNamespaces.Monitoring, config with { Cloud = CloudKind.Aws }), r => r.Name == "node-metrics");
+
+        // node-exporter, kube-proxy and the kubelet everywhere; etcd, controller manager and scheduler only where
+        // kube-prometheus-stack still scrapes them (KubePrometheusStackArgs.ManagedControlPlane off).
+        Assert.Equal([9100, 10249, 10250, 2381, 10257, 10259], selfManaged.Ports.Select(p => p.Port));
+        Assert.Equal([9100, 10249, 10250], managed.Ports.Select(p => p.Port));
+        Assert.Equal(config.Network.NodeCidrs, selfManaged.Cidrs);
+        Assert.False(PlatformServicesLayer.MonitoringArgs(config, null, []).ManagedControlPlane);
+        Assert.True(PlatformServicesLayer.MonitoringArgs(config with { Cloud = CloudKind.Aws }, null, []).ManagedControlPlane);
+    }
+
     [Theory]
     [InlineData(PlatformNamespaces.CertManager)]
     [InlineData(PlatformNamespaces.GpuOperator)]
