@@ -99,7 +99,7 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             CertManager = services.CertManager,
-            Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway)) : null,
+            Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway), gateway.Https) : null,
             GatewayReady = services.Gateway?.Resource,
             SampleModel = sample is null ? null : SampleModel(sample),
             ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,

@@ -112,7 +112,7 @@ public static class PlatformServicesLayer
         {
             CertManager = certManager?.Release,
             Monitoring = monitoring?.Release,
-            Gateway = gateway is null ? null : new GatewayReference(EnvoyGateway.GatewayName, PlatformNamespaces.Gateway, gateway.Gateway),
+            Gateway = gateway is null ? null : new GatewayReference(EnvoyGateway.GatewayName, PlatformNamespaces.Gateway, gateway.Gateway, gateway.Https),
             SecretStore = externalSecrets?.Store is { } store ? new SecretStoreReference(ExternalSecrets.StoreName, store) : null,
             Kyverno = kyverno?.Release,
         };

@@ -51,6 +51,17 @@ public class KserveTests
     }
 
     [Fact]
+    public void Behind_an_https_gateway_inference_urls_say_https()
+    {
+        var https = DependencyRecorder.Json(Kserve.ResourcesValues(new GatewayRef("platform", "envoy-gateway-system", "models.example.org", Https: true)));
+        var plain = DependencyRecorder.Json(Kserve.ResourcesValues(new GatewayRef("platform", "envoy-gateway-system", "models.example.org")));
+
+        Assert.Equal("https", https["kserve"]!["controller"]!["gateway"]!["urlScheme"]!.GetValue<string>());
+        Assert.Null(plain["kserve"]!["controller"]!["gateway"]!["urlScheme"]);
+        Assert.Empty(ChartValues.UnknownKeys("kserve-resources", "v0.20.0", https));
+    }
+
+    [Fact]
     public void Without_a_gateway_no_ingress_objects_are_created()
     {
         var values = DependencyRecorder.Json(Kserve.ResourcesValues(null));

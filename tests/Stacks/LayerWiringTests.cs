@@ -25,6 +25,18 @@ public class LayerWiringTests
     }
 
     [Fact]
+    public async Task Behind_a_tls_gateway_kserve_publishes_https_urls()
+    {
+        var config = Scenario.Existing();
+        config["gateway"] = new { hostname = "*.ml.example.com", tls = new { clusterIssuer = "letsencrypt" } };
+
+        var plan = await Scenario.RunAsync(config);
+
+        var kserve = plan.OfType(Release).Single(r => r.Inputs["chart"]!.GetValue<string>() == VersionCatalog.KserveResources.ReleaseChart);
+        Assert.Equal("https", kserve.Inputs["values"]!["kserve"]!["controller"]!["gateway"]!["urlScheme"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Without_a_wildcard_host_kserve_keeps_its_default_domain()
     {
         var config = Scenario.Existing();
