@@ -116,13 +116,12 @@ public sealed class ArgoWorkflows : ComponentResource
     public K8s.ApiExtensions.CustomResource? PipelineTemplate { get; }
 
     /// <summary>
-    /// Exactly what the Argo executor does with the API: watch and annotate its own pod, read its logs, and
-    /// report step outputs as WorkflowTaskResults. Nothing else: no secrets, no pod creation.
+    /// Exactly what the emissary executor of Argo Workflows 3.4 and later does with the API: report step outputs
+    /// and progress as WorkflowTaskResults (the documented minimum, docs/workflow-rbac.md). Reading or patching
+    /// pods and logs was the older executors' way and is not needed: no pods, no secrets, no logs.
     /// </summary>
     public static ImmutableArray<RbacRule> ExecutorRules() =>
     [
-        new([""], ["pods"], ["get", "watch", "patch"]),
-        new([""], ["pods/log"], ["get", "watch"]),
         new(["argoproj.io"], ["workflowtaskresults"], ["create", "patch"]),
     ];
 

@@ -68,6 +68,7 @@ public sealed class EnvoyGateway : ComponentResource
     public EnvoyGateway(string name, EnvoyGatewayArgs args, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
+        Https = ServesHttps(args);
         Release = HelmReleases.Create(ReleaseName, VersionCatalog.EnvoyGateway, args.Namespace, Values(args), AddonResources.Child(this, options));
 
         // Everything below is a custom resource of the CRDs the chart installs.
@@ -119,6 +120,12 @@ public sealed class EnvoyGateway : ComponentResource
 
     /// <summary>The shared Gateway.</summary>
     public K8s.ApiExtensions.CustomResource Gateway { get; }
+
+    /// <summary>True when the Gateway serves routes over HTTPS only (plain HTTP redirects).</summary>
+    public bool Https { get; }
+
+    /// <summary>True when the arguments give the Gateway an HTTPS listener: a host name and a certificate issuer.</summary>
+    public static bool ServesHttps(EnvoyGatewayArgs args) => args.TlsClusterIssuer is not null && args.Hostname is not null;
 
     /// <summary>The HTTPS certificate, when TLS is on.</summary>
     public K8s.ApiExtensions.CustomResource? Certificate { get; }
@@ -187,7 +194,7 @@ public sealed class EnvoyGateway : ComponentResource
     /// </summary>
     public static Dictionary<string, object> GatewaySpec(EnvoyGatewayArgs args)
     {
-        var tls = args.TlsClusterIssuer is not null && args.Hostname is not null;
+        var tls = ServesHttps(args);
         var http = Listener("http", "HTTP", 80, args);
         if (tls)
         {

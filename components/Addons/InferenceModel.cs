@@ -6,7 +6,10 @@ public sealed record InferenceModel
     /// <summary>The InferenceService name (a DNS-1123 label).</summary>
     public required string Name { get; init; }
 
-    /// <summary>The Hugging Face model id, e.g. <c>Qwen/Qwen2.5-0.5B-Instruct</c>.</summary>
+    /// <summary>
+    /// The Hugging Face model id (<c>owner/name</c>), e.g. <c>Qwen/Qwen2.5-0.5B-Instruct</c>: KServe's storage
+    /// initializer downloads it before the server starts.
+    /// </summary>
     public required string Model { get; init; }
 
     /// <summary>GPUs per replica, requested and limited; vLLM shards the model over them (tensor parallel).</summary>
@@ -39,6 +42,6 @@ public sealed record InferenceModel
     /// <summary>Memory request and limit per replica (equal: the OOM killer must not pick the model server first).</summary>
     public string Memory { get; init; } = "24Gi";
 
-    /// <summary>Size of the volume the model weights are downloaded to.</summary>
-    public string ModelCacheSize { get; init; } = "100Gi";
+    /// <summary>Size of the volume of vLLM's own caches (compiled kernels, Hugging Face metadata).</summary>
+    public string ModelCacheSize { get; init; } = "20Gi";
 }

@@ -13,7 +13,11 @@ namespace MlPlatform.Components.Addons;
 /// The DNS domain the gateway's listener serves; InferenceServices get host names <c>NAME-NAMESPACE.DOMAIN</c>.
 /// Null keeps the chart's default (<c>example.com</c>), which only suits clients that set the Host header.
 /// </param>
-public sealed record GatewayRef(string Name, string Namespace, string? Domain = null);
+/// <param name="Https">
+/// True when the gateway serves routes over HTTPS only: InferenceService URLs then say <c>https</c> (the plain
+/// HTTP listener only redirects).
+/// </param>
+public sealed record GatewayRef(string Name, string Namespace, string? Domain = null, bool Https = false);
 
 /// <summary>Inputs of <see cref="Kserve"/>.</summary>
 public sealed class KserveArgs
@@ -29,6 +33,12 @@ public sealed class KserveArgs
 
     /// <summary>The shared Gateway for inference routes; null leaves InferenceServices cluster-internal.</summary>
     public GatewayRef? Gateway { get; init; }
+
+    /// <summary>
+    /// The shared Gateway object (after the Gateway API CRDs): with the Gateway API enabled the controller watches
+    /// HTTPRoutes from its start, and fails to start while their CRD is missing.
+    /// </summary>
+    public Resource? GatewayReady { get; init; }
 
     /// <summary>The sample model; null for none.</summary>
     public InferenceModel? SampleModel { get; init; }
@@ -67,6 +77,11 @@ public sealed class Kserve : ComponentResource
         if (args.CertManager is { } certManager)
         {
             resourcesOptions.DependsOn.Add(certManager);
+        }
+
+        if (args.Gateway is not null && args.GatewayReady is { } gatewayReady)
+        {
+            resourcesOptions.DependsOn.Add(gatewayReady);
         }
 
         ResourcesRelease = HelmReleases.Create(
@@ -121,6 +136,11 @@ public sealed class Kserve : ComponentResource
         if (gateway?.Domain is { } domain)
         {
             gatewayValues["domain"] = domain;
+        }
+
+        if (gateway is { Https: true })
+        {
+            gatewayValues["urlScheme"] = "https";
         }
 
         if (gateway is not null)

@@ -72,6 +72,12 @@ public sealed class KubePrometheusStack : ComponentResource
     /// <summary>The label the Grafana dashboard sidecar watches (chart value <c>grafana.sidecar.dashboards.label</c>).</summary>
     public const string DashboardLabel = "grafana_dashboard";
 
+    /// <summary>
+    /// The port Grafana's pods listen on (the grafana chart's <c>service.targetPort</c>, 3000), which the gateway
+    /// reaches when Grafana is published.
+    /// </summary>
+    public const int GrafanaPort = 3000;
+
     /// <summary>The value of <see cref="DashboardLabel"/> the sidecar loads.</summary>
     public const string DashboardLabelValue = "1";
 

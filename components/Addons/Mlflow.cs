@@ -282,14 +282,23 @@ public sealed class Mlflow : ComponentResource
 
     private const string FallbackMountPath = "/mlflow/data";
 
-    /// <summary>The Host headers the server accepts: its Service names (with any port), localhost and private addresses.</summary>
+    /// <summary>
+    /// The Host headers the server accepts (MLflow matches them with <c>fnmatch</c>): its Service names (with any
+    /// port), localhost, and the private (RFC 1918) and shared (RFC 6598, 100.64.0.0/10: EKS custom networking and
+    /// other CNIs) address ranges pod IPs come from, which Prometheus scrapes by.
+    /// </summary>
     public static ImmutableArray<string> AllowedHosts(string @namespace)
     {
         var names = new[]
         {
             ReleaseName, $"{ReleaseName}.{@namespace}", $"{ReleaseName}.{@namespace}.svc", $"{ReleaseName}.{@namespace}.svc.cluster.local", "localhost", "127.0.0.1",
         };
-        return [.. names.SelectMany(n => new[] { n, $"{n}:*" }), "10.*", "172.1[6-9].*", "172.2[0-9].*", "172.3[01].*", "192.168.*"];
+        return
+        [
+            .. names.SelectMany(n => new[] { n, $"{n}:*" }),
+            "10.*", "172.1[6-9].*", "172.2[0-9].*", "172.3[01].*", "192.168.*",
+            "100.6[4-9].*", "100.[7-9][0-9].*", "100.1[01][0-9].*", "100.12[0-7].*",
+        ];
     }
 
     private static Dictionary<string, object> BackendStore(PostgresBackend? database)

@@ -20,6 +20,19 @@ public static class VllmInferenceService
     /// <summary>The name of the canary predictor (names its Deployment and Service).</summary>
     public const string CanaryName = "canary";
 
+    /// <summary>
+    /// The container variable that gives a custom predictor its model URI: KServe's storage initializer downloads
+    /// the model into <see cref="ModelMountPath"/> before the server starts, and KServe's admission webhook only
+    /// accepts a canary when the stable predictor names its model this way.
+    /// </summary>
+    public const string StorageUriVariable = "STORAGE_URI";
+
+    /// <summary>Where KServe's storage initializer puts the model in the server container.</summary>
+    public const string ModelMountPath = "/mnt/models";
+
+    /// <summary>The KServe model URI of a Hugging Face model id (<c>owner/name</c>).</summary>
+    public static string ModelUri(string huggingFaceModel) => $"hf://{huggingFaceModel}";
+
     /// <summary>The InferenceService <c>spec</c>: the stable predictor, and a canary when one is configured.</summary>
     public static Dictionary<string, object> Spec(InferenceModel model)
     {
@@ -27,13 +40,19 @@ public static class VllmInferenceService
         if (model.CanaryModel is { } canary)
         {
             // Standard mode splits traffic with spec.canary (fixed-size canary Deployments); the Knative-only
-            // predictor.canaryTrafficPercent would be ignored.
+            // predictor.canaryTrafficPercent would be ignored. KServe builds the canary from the stable predictor
+            // overlaid with this one, sizes it from the traffic share, and its webhook rejects replica or
+            // autoscaling settings on a canary: only the name and the container (the other model) are given.
             spec["canary"] = new object[]
             {
                 new Dictionary<string, object>
                 {
                     ["trafficPercent"] = model.CanaryTrafficPercent,
-                    ["predictor"] = Predictor(model, canary, CanaryName),
+                    ["predictor"] = new Dictionary<string, object>
+                    {
+                        ["name"] = CanaryName,
+                        ["containers"] = new object[] { Container(model, canary) },
+                    },
                 },
             };
         }
@@ -41,7 +60,7 @@ public static class VllmInferenceService
         return spec;
     }
 
-    /// <summary>One predictor: the vLLM container on the GPU pool.</summary>
+    /// <summary>The stable predictor: the vLLM container on the GPU pool.</summary>
     public static Dictionary<string, object> Predictor(InferenceModel model, string huggingFaceModel, string? name)
     {
         var predictor = new Dictionary<string, object>
@@ -83,14 +102,14 @@ public static class VllmInferenceService
             ["image"] = model.Image.Reference,
             ["args"] = new object[]
             {
-                "--model", huggingFaceModel,
+                "--model", ModelMountPath,
                 "--served-model-name", model.Name,
                 "--port", Port.ToString(CultureInfo.InvariantCulture),
                 "--tensor-parallel-size", gpus,
-                "--download-dir", "/model-cache/hub",
             },
             ["env"] = new object[]
             {
+                Env(StorageUriVariable, ModelUri(huggingFaceModel)),
                 Env("HOME", "/tmp"),
                 Env("HF_HOME", "/model-cache"),
                 Env("VLLM_CACHE_ROOT", "/model-cache/vllm"),
@@ -100,7 +119,8 @@ public static class VllmInferenceService
             ["ports"] = new object[] { new Dictionary<string, object> { ["name"] = "http1", ["containerPort"] = Port, ["protocol"] = "TCP" } },
 
             // vLLM answers /health only once the weights are loaded: the pod takes traffic when the model is ready,
-            // and the startup probe gives the download and load up to 30 minutes before liveness applies.
+            // and the startup probe gives the load (after the storage initializer's download) up to 30 minutes
+            // before liveness applies.
             ["startupProbe"] = Probe(periodSeconds: 10, failureThreshold: 180),
             ["readinessProbe"] = Probe(periodSeconds: 10, failureThreshold: 3),
             ["livenessProbe"] = Probe(periodSeconds: 30, failureThreshold: 5),

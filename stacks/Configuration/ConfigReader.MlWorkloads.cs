@@ -38,6 +38,15 @@ public static partial class ConfigReader
         {
             sample.Problem("model", "required: the Hugging Face model id vLLM serves, e.g. Qwen/Qwen2.5-0.5B-Instruct");
         }
+        else if (!HuggingFaceModelId().IsMatch(model))
+        {
+            sample.Problem("model", $"'{model}' is not a Hugging Face model id of the form owner/name (KServe downloads hf://owner/name)");
+        }
+
+        if (canaryModel is not null && !HuggingFaceModelId().IsMatch(canaryModel))
+        {
+            sample.Problem("canaryModel", $"'{canaryModel}' is not a Hugging Face model id of the form owner/name (KServe downloads hf://owner/name)");
+        }
 
         var pool = poolName is null ? nodePools.FirstOrDefault(p => p.IsGpu) : nodePools.FirstOrDefault(p => p.Name == poolName);
         if (pool is null)
@@ -192,6 +201,10 @@ public static partial class ConfigReader
     public static bool IsGitUrl(string url) =>
         (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "ssh" && uri.Host.Length > 0)
         || ScpGitUrl().IsMatch(url);
+
+    // KServe's storage initializer accepts exactly hf://owner/name (an optional :revision is not offered here).
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    private static partial Regex HuggingFaceModelId();
 
     [GeneratedRegex(@"^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[A-Za-z0-9_./~-]+$")]
     private static partial Regex ScpGitUrl();

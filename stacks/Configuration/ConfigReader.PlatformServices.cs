@@ -51,7 +51,36 @@ public static partial class ConfigReader
             }
         }
 
+        // Judged once the list itself is sound: a configured list must keep the platform's own images admissible.
+        if (node.StringList("allowedRegistries") is not null && addons.Kyverno && !registries.IsEmpty && registries.All(RegistryHost().IsMatch))
+        {
+            foreach (var missing in PlatformRegistries(addons).Where(r => !registries.Contains(r.Registry)).GroupBy(r => r.Registry))
+            {
+                node.Problem("allowedRegistries",
+                    $"must include '{missing.Key}': {string.Join("; ", missing.Select(r => r.Why))} (namespaces the registry policy covers)");
+            }
+        }
+
         return new PolicyConfig { Mode = mode, AllowedRegistries = registries, ExemptNamespaces = exempt };
+    }
+
+    /// <summary>
+    /// The registries of the images the platform itself runs in the namespaces where the registry policy applies
+    /// (serving and the workflow namespace, where users run their own images too): a list without them would
+    /// block the platform's own pods there.
+    /// </summary>
+    public static IEnumerable<(string Registry, string Why)> PlatformRegistries(AddonsConfig addons)
+    {
+        if (addons.ArgoWorkflows)
+        {
+            yield return ("quay.io", "Argo Workflows runs its controller, server and every step's executor from quay.io/argoproj");
+            yield return ("docker.io", "the seed pipeline's steps run python, pytorch and mlflow images from docker.io");
+        }
+
+        if (addons.Kserve)
+        {
+            yield return ("docker.io", "KServe injects its storage initializer (kserve/storage-initializer) and the sample model runs vllm/vllm-openai from docker.io");
+        }
     }
 
     private static MonitoringConfig ReadMonitoring(JsonConfigNode? node, DeploymentEnvironment? environment, AddonsConfig addons, List<ConfigProblem> problems)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MlPlatform.Components.Addons;
 using MlPlatform.Components.Kubernetes;
 using MlPlatform.Stacks.Configuration;
 
@@ -15,7 +16,13 @@ public static class AllowMatrix
     public static ImmutableArray<AllowEdge> Edges { get; } =
     [
         new(NamespaceRole.Ingress, NamespaceRole.Serving, "the ingress gateway routes requests to model servers"),
-        new(NamespaceRole.Ingress, NamespaceRole.Monitoring, "the ingress gateway routes users to Grafana (mlplatform:monitoring.grafanaHostname)"),
+        new(NamespaceRole.Ingress, NamespaceRole.Monitoring, "the ingress gateway routes users to Grafana (mlplatform:monitoring.grafanaHostname)")
+        {
+            // Only Grafana's pod port, and only while Grafana is published: Prometheus, Alertmanager and the
+            // exporters stay closed to the gateway.
+            Ports = [KubePrometheusStack.GrafanaPort],
+            When = GrafanaPublished,
+        },
         new(NamespaceRole.Serving, NamespaceRole.Data, "model servers load models from the registry"),
         new(NamespaceRole.Workflows, NamespaceRole.GpuWorkloads, "the workflow engine runs and watches GPU jobs"),
         new(NamespaceRole.Workflows, NamespaceRole.Data, "pipelines register models and log runs in MLflow"),
@@ -42,22 +49,43 @@ public static class AllowMatrix
         _ => role.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>
+    /// True when the stack publishes Grafana through the gateway: the gateway and monitoring add-ons are on and
+    /// <c>mlplatform:monitoring.grafanaHostname</c> is set.
+    /// </summary>
+    public static bool GrafanaPublished(PlatformConfig config) =>
+        config.Addons.Gateway && config.Addons.Monitoring && config.Monitoring.GrafanaHostname is not null;
+
+    /// <summary>
+    /// The node ports kube-prometheus-stack scrapes on host-network targets: node-exporter (9100), kube-proxy
+    /// (10249) and the kubelet (10250); on a self-managed control plane (<c>existing</c>) also etcd (2381), the
+    /// controller manager (10257) and the scheduler (10259), whose scrapes the stack only turns off on managed ones.
+    /// A closed port would leave its target down and its "down" alert firing.
+    /// </summary>
+    public static ImmutableArray<int> NodeMetricsPorts(CloudKind cloud) =>
+        cloud == CloudKind.Existing ? [9100, 10249, 10250, 2381, 10257, 10259] : [9100, 10249, 10250];
+
+    /// <summary>The edges that apply to a stack: those without a condition, and those whose condition holds.</summary>
+    public static IEnumerable<AllowEdge> EdgesFor(PlatformConfig config) => Edges.Where(e => e.When is null || e.When(config));
+
     /// <summary>Every allow rule of one namespace: role edges, then the address-range openings its role needs.</summary>
-    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, NetworkConfig network)
+    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, PlatformConfig config)
     {
+        var network = config.Network;
         var rules = ImmutableArray.CreateBuilder<NetworkAllowRule>();
-        foreach (var edge in Edges)
+        foreach (var edge in EdgesFor(config))
         {
+            ImmutableArray<NetworkPort> ports = [.. edge.Ports.Select(p => new NetworkPort(p))];
             if (edge.From == ns.Role)
             {
                 rules.Add(edge.To is { } to
-                    ? NetworkAllowRule.ForRoles($"to-{RoleLabel(to)}", TrafficDirection.Egress, RoleLabel(to))
-                    : new NetworkAllowRule { Name = "to-all-namespaces", Direction = TrafficDirection.Egress, Namespaces = [ImmutableDictionary<string, string>.Empty] });
+                    ? NetworkAllowRule.ForRoles($"to-{RoleLabel(to)}", TrafficDirection.Egress, RoleLabel(to)) with { Ports = ports }
+                    : new NetworkAllowRule { Name = "to-all-namespaces", Direction = TrafficDirection.Egress, Namespaces = [ImmutableDictionary<string, string>.Empty], Ports = ports });
             }
 
             if (edge.To is null || edge.To == ns.Role)
             {
-                rules.Add(NetworkAllowRule.ForRoles($"from-{RoleLabel(edge.From)}", TrafficDirection.Ingress, RoleLabel(edge.From)));
+                rules.Add(NetworkAllowRule.ForRoles($"from-{RoleLabel(edge.From)}", TrafficDirection.Ingress, RoleLabel(edge.From)) with { Ports = ports });
             }
         }
 
@@ -80,7 +108,7 @@ public static class AllowMatrix
         switch (ns.Role)
         {
             case NamespaceRole.Monitoring:
-                rules.Add(Cidrs("node-metrics", TrafficDirection.Egress, network.NodeCidrs, 9100, 10250));
+                rules.Add(Cidrs("node-metrics", TrafficDirection.Egress, network.NodeCidrs, [.. NodeMetricsPorts(config.Cloud)]));
                 break;
             case NamespaceRole.Data:
                 rules.Add(Cidrs("databases", TrafficDirection.Egress, network.DataStoreCidrs, 5432));
@@ -109,4 +137,11 @@ public static class AllowMatrix
 /// <param name="From">Source role.</param>
 /// <param name="To">Destination role; null for every namespace.</param>
 /// <param name="Why">The traffic it carries.</param>
-public sealed record AllowEdge(NamespaceRole From, NamespaceRole? To, string Why);
+public sealed record AllowEdge(NamespaceRole From, NamespaceRole? To, string Why)
+{
+    /// <summary>The destination pods' ports the edge opens; empty opens every port.</summary>
+    public ImmutableArray<int> Ports { get; init; } = [];
+
+    /// <summary>The stack setting the edge depends on; null when it always applies.</summary>
+    public Func<PlatformConfig, bool>? When { get; init; }
+}

@@ -29,7 +29,8 @@ public sealed record PlatformServices
 /// <param name="Name">Gateway name.</param>
 /// <param name="Namespace">Gateway namespace.</param>
 /// <param name="Resource">The Gateway object, to depend on.</param>
-public sealed record GatewayReference(string Name, string Namespace, Resource Resource);
+/// <param name="Https">True when routes are served over HTTPS only.</param>
+public sealed record GatewayReference(string Name, string Namespace, Resource Resource, bool Https = false);
 
 /// <summary>An external-secrets ClusterSecretStore.</summary>
 /// <param name="Name">Store name, referenced by ExternalSecrets.</param>

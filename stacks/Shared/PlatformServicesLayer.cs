@@ -51,7 +51,7 @@ public static class PlatformServicesLayer
             }, In(PlatformNamespaces.CertManager))
             : null;
 
-        var publishGrafana = addons.Gateway && addons.Monitoring && config.Monitoring.GrafanaHostname is not null;
+        var publishGrafana = AllowMatrix.GrafanaPublished(config);
         var gatewayTls = config.Gateway.Tls is not null && certManager is not null;
         var gateway = addons.Gateway
             ? new EnvoyGateway("envoy-gateway", new EnvoyGatewayArgs
@@ -112,7 +112,7 @@ public static class PlatformServicesLayer
         {
             CertManager = certManager?.Release,
             Monitoring = monitoring?.Release,
-            Gateway = gateway is null ? null : new GatewayReference(EnvoyGateway.GatewayName, PlatformNamespaces.Gateway, gateway.Gateway),
+            Gateway = gateway is null ? null : new GatewayReference(EnvoyGateway.GatewayName, PlatformNamespaces.Gateway, gateway.Gateway, gateway.Https),
             SecretStore = externalSecrets?.Store is { } store ? new SecretStoreReference(ExternalSecrets.StoreName, store) : null,
             Kyverno = kyverno?.Release,
         };

@@ -47,7 +47,7 @@ public static class TenancyPlan
             Labels = labels,
             Quota = ns.Quota,
             ContainerDefaults = ns.Limits,
-            AllowRules = AllowMatrix.RulesFor(ns, config.Network),
+            AllowRules = AllowMatrix.RulesFor(ns, config),
         };
     }
 }

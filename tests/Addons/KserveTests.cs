@@ -51,6 +51,17 @@ public class KserveTests
     }
 
     [Fact]
+    public void Behind_an_https_gateway_inference_urls_say_https()
+    {
+        var https = DependencyRecorder.Json(Kserve.ResourcesValues(new GatewayRef("platform", "envoy-gateway-system", "models.example.org", Https: true)));
+        var plain = DependencyRecorder.Json(Kserve.ResourcesValues(new GatewayRef("platform", "envoy-gateway-system", "models.example.org")));
+
+        Assert.Equal("https", https["kserve"]!["controller"]!["gateway"]!["urlScheme"]!.GetValue<string>());
+        Assert.Null(plain["kserve"]!["controller"]!["gateway"]!["urlScheme"]);
+        Assert.Empty(ChartValues.UnknownKeys("kserve-resources", "v0.20.0", https));
+    }
+
+    [Fact]
     public void Without_a_gateway_no_ingress_objects_are_created()
     {
         var values = DependencyRecorder.Json(Kserve.ResourcesValues(null));
@@ -85,7 +96,7 @@ public class KserveTests
         Assert.Equal("2", container["resources"]!["requests"]!["nvidia.com/gpu"]!.GetValue<string>());
         Assert.Equal("2", container["resources"]!["limits"]!["nvidia.com/gpu"]!.GetValue<string>());
         Assert.Equal(ImageCatalog.Vllm.Reference, container["image"]!.GetValue<string>());
-        Assert.Contains("Qwen/Qwen2.5-0.5B-Instruct", container["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("hf://Qwen/Qwen2.5-0.5B-Instruct", StorageUri(container));
     }
 
     [Fact]
@@ -124,14 +135,66 @@ public class KserveTests
         var canary = Assert.Single(spec["canary"]!.AsArray())!;
         Assert.Equal(10, canary["trafficPercent"]!.GetValue<int>());
         Assert.Equal("canary", canary["predictor"]!["name"]!.GetValue<string>());
-        Assert.Contains("Qwen/Qwen2.5-1.5B-Instruct", canary["predictor"]!["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("hf://Qwen/Qwen2.5-1.5B-Instruct", StorageUri(canary["predictor"]!["containers"]![0]!));
         Assert.Empty(CrdSchema.Problems("serving.kserve.io", "v1beta1", "InferenceService", InferenceService(model)));
     }
+
+    [Fact]
+    public void Canary_passes_the_kserve_webhook_rules()
+    {
+        // KServe v0.20 (inference_service_validation.go validateCanarySpecs) rejects a canary unless the stable
+        // predictor names its model (STORAGE_URI for a custom container) and the canary sets no replica bounds or
+        // autoscaling, and a distinct non-empty name.
+        var model = Sample with { CanaryModel = "Qwen/Qwen2.5-1.5B-Instruct", CanaryTrafficPercent = 10 };
+        var spec = DependencyRecorder.Json(VllmInferenceService.Spec(model));
+        var canary = spec["canary"]![0]!["predictor"]!.AsObject();
+
+        Assert.Equal("hf://Qwen/Qwen2.5-0.5B-Instruct", StorageUri(spec["predictor"]!["containers"]![0]!));
+        Assert.Null(spec["predictor"]!["name"]);
+        foreach (var forbidden in new[] { "maxReplicas", "minReplicas", "scaleTarget", "scaleMetric", "autoScaling", "workerSpec" })
+        {
+            Assert.False(canary.ContainsKey(forbidden), forbidden);
+        }
+    }
+
+    [Fact]
+    public void Server_loads_the_model_the_storage_initializer_downloaded()
+    {
+        var container = DependencyRecorder.Json(VllmInferenceService.Spec(Sample))["predictor"]!["containers"]![0]!;
+        var args = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+
+        Assert.Equal("kserve-container", container["name"]!.GetValue<string>());
+        Assert.Equal(VllmInferenceService.ModelMountPath, args[args.IndexOf("--model") + 1]);
+        Assert.Equal("sample-llm", args[args.IndexOf("--served-model-name") + 1]);
+    }
+
+    private static string? StorageUri(JsonNode container) => container["env"]!.AsArray()
+        .FirstOrDefault(e => e!["name"]!.GetValue<string>() == VllmInferenceService.StorageUriVariable)?["value"]!.GetValue<string>();
 
     [Fact]
     public void No_canary_without_a_canary_model()
     {
         Assert.Null(DependencyRecorder.Json(VllmInferenceService.Spec(Sample))["canary"]);
+    }
+
+    [Fact]
+    public async Task With_a_gateway_the_controller_waits_for_the_gateway_api()
+    {
+        var (_, graph) = await DependencyRecorder.RunAsync(() =>
+        {
+            var ns = new K8s.Core.V1.Namespace("kserve", new NamespaceArgs { Metadata = new ObjectMetaArgs { Name = "kserve" } });
+            var gatewayRelease = HelmReleases.Create("envoy-gateway", VersionCatalog.EnvoyGateway, "envoy-gateway-system", new InputMap<object>(), new CustomResourceOptions());
+            _ = new Kserve("kserve", new KserveArgs
+            {
+                Namespace = "kserve",
+                NamespaceReady = ns,
+                Gateway = new GatewayRef("platform-gateway", "envoy-gateway-system"),
+                GatewayReady = gatewayRelease,
+            });
+        });
+
+        Assert.True(graph.DependsOn(Types.Release, "kserve-resources", Types.Release, "envoy-gateway"));
+        Assert.False(graph.DependsOn(Types.Release, "kserve-crd", Types.Release, "envoy-gateway"));
     }
 
     [Fact]

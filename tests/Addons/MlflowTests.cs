@@ -149,6 +149,27 @@ public class MlflowTests
         Assert.DoesNotContain("*", hosts);
     }
 
+    [Theory]
+    [InlineData("10.1.2.3:5000", true)]
+    [InlineData("172.31.0.9:5000", true)]
+    [InlineData("192.168.4.2:5000", true)]
+    [InlineData("100.64.0.1:5000", true)]
+    [InlineData("100.99.10.10:5000", true)]
+    [InlineData("100.127.255.1:5000", true)]
+    [InlineData("100.63.0.1:5000", false)]
+    [InlineData("100.128.0.1:5000", false)]
+    [InlineData("172.32.0.1:5000", false)]
+    [InlineData("8.8.8.8:5000", false)]
+    [InlineData("evil.example.com", false)]
+    public void Pod_addresses_match_as_mlflow_matches_hosts(string host, bool allowed)
+    {
+        // MLflow matches Host headers with Python's fnmatch: *, ? and [...] classes over the whole value.
+        static bool FnMatch(string pattern, string value) => System.Text.RegularExpressions.Regex.IsMatch(value,
+            "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".").Replace(@"\[", "[") + "$");
+
+        Assert.Equal(allowed, Mlflow.AllowedHosts("mlflow").Any(p => FnMatch(p, host)));
+    }
+
     [Fact]
     public void Metrics_endpoint_is_enabled_without_a_service_monitor()
     {

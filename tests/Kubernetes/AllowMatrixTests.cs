@@ -11,9 +11,10 @@ public class AllowMatrixTests
     private static readonly PlatformConfig Config = ConfigFixture.Valid()
         .Set("teams", new[] { new { name = "team-a" } })
         .Set("network", new { apiServerCidrs = new[] { "172.20.0.0/16" }, dataStoreCidrs = new[] { "10.0.0.0/16" } })
+        .Set("monitoring", new { grafanaHostname = "grafana.example.com" })
         .Read();
 
-    private static IReadOnlyList<NetworkAllowRule> Rules(string ns) => AllowMatrix.RulesFor(Config.FindNamespace(ns)!, Config.Network);
+    private static IReadOnlyList<NetworkAllowRule> Rules(string ns) => AllowMatrix.RulesFor(Config.FindNamespace(ns)!, Config);
 
     private static IEnumerable<string> FromRoles(string ns) => Rules(ns)
         .Where(r => r.Direction == TrafficDirection.Ingress)
@@ -82,7 +83,7 @@ public class AllowMatrixTests
     {
         Assert.All(Config.Namespaces, ns =>
         {
-            var names = AllowMatrix.RulesFor(ns, Config.Network).Select(r => r.Name).ToList();
+            var names = AllowMatrix.RulesFor(ns, Config).Select(r => r.Name).ToList();
             Assert.Equal(names.Count, names.Distinct().Count());
             Assert.All(names, n => Assert.True(MlPlatform.Policies.KubernetesNames.IsDns1123Label($"allow-{n}")));
         });

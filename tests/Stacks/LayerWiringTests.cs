@@ -25,6 +25,18 @@ public class LayerWiringTests
     }
 
     [Fact]
+    public async Task Behind_a_tls_gateway_kserve_publishes_https_urls()
+    {
+        var config = Scenario.Existing();
+        config["gateway"] = new { hostname = "*.ml.example.com", tls = new { clusterIssuer = "letsencrypt" } };
+
+        var plan = await Scenario.RunAsync(config);
+
+        var kserve = plan.OfType(Release).Single(r => r.Inputs["chart"]!.GetValue<string>() == VersionCatalog.KserveResources.ReleaseChart);
+        Assert.Equal("https", kserve.Inputs["values"]!["kserve"]!["controller"]!["gateway"]!["urlScheme"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Without_a_wildcard_host_kserve_keeps_its_default_domain()
     {
         var config = Scenario.Existing();
@@ -37,12 +49,14 @@ public class LayerWiringTests
     }
 
     [Fact]
-    public async Task Kserve_waits_for_cert_manager_and_mlflow_reads_its_password_through_the_secret_store_on_aws()
+    public async Task Kserve_waits_for_cert_manager_and_the_gateway_and_mlflow_reads_its_password_through_the_secret_store_on_aws()
     {
         var plan = await Scenario.StackFileAsync("production");
 
         var releases = plan.OfType(Release).ToDictionary(r => r.Name);
         Assert.Contains(releases["cert-manager"].Urn, AllDependencies(plan, releases["kserve-resources"]));
+        var gateway = Assert.Single(plan.OfType("kubernetes:gateway.networking.k8s.io/v1:Gateway"));
+        Assert.Contains(gateway.Urn, AllDependencies(plan, releases["kserve-resources"]));
         var externalSecret = Assert.Single(plan.OfType("kubernetes:external-secrets.io/v1:ExternalSecret"));
         Assert.Equal(plan.Outputs["secretStore"]!.GetValue<string>(), externalSecret.Inputs["spec"]!["secretStoreRef"]!["name"]!.GetValue<string>());
         Assert.Equal("ClusterSecretStore", externalSecret.Inputs["spec"]!["secretStoreRef"]!["kind"]!.GetValue<string>());

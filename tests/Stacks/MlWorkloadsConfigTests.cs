@@ -31,6 +31,18 @@ public class MlWorkloadsConfigTests
         Assert.Null(config.Kserve.SampleModel);
     }
 
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("hf://Qwen/Qwen2.5-0.5B-Instruct")]
+    [InlineData("Qwen/Qwen2.5/extra")]
+    public void Model_that_is_not_owner_slash_name_is_rejected(string model) =>
+        AssertProblem(new() { ["kserve"] = new { sampleModel = new { model } } }, "mlplatform:kserve.sampleModel.model", "owner/name");
+
+    [Fact]
+    public void Canary_model_that_is_not_owner_slash_name_is_rejected() =>
+        AssertProblem(new() { ["kserve"] = new { sampleModel = new { model = "a/b", canaryModel = "c", canaryTrafficPercent = 5 } } },
+            "mlplatform:kserve.sampleModel.canaryModel", "owner/name");
+
     [Fact]
     public void Canary_is_read_with_its_share()
     {

@@ -36,10 +36,39 @@ public class PlatformServicesConfigTests
     [Fact]
     public void Policy_mode_and_registries_can_be_configured()
     {
-        var policies = Read("production", ("policies", new { mode = "audit", allowedRegistries = new[] { "123456789012.dkr.ecr.us-east-1.amazonaws.com", "registry.example.com:5000" } })).Policies;
+        var policies = Read("production", ("policies", new { mode = "audit", allowedRegistries = new[] { "123456789012.dkr.ecr.us-east-1.amazonaws.com", "registry.example.com:5000", "docker.io", "quay.io" } })).Policies;
 
         Assert.Equal(PolicyMode.Audit, policies.Mode);
-        Assert.Equal(["123456789012.dkr.ecr.us-east-1.amazonaws.com", "registry.example.com:5000"], policies.AllowedRegistries.ToArray());
+        Assert.Equal(["123456789012.dkr.ecr.us-east-1.amazonaws.com", "registry.example.com:5000", "docker.io", "quay.io"], policies.AllowedRegistries.ToArray());
+    }
+
+    [Fact]
+    public void A_registry_list_must_keep_the_platforms_own_images_in_serving_and_workflows()
+    {
+        var problems = Problems(("policies", new { allowedRegistries = new[] { "123456789012.dkr.ecr.us-east-1.amazonaws.com" } }));
+
+        Assert.Equal(2, problems.Count(p => p.Key == "mlplatform:policies.allowedRegistries"));
+        Assert.Contains(problems, p => p.Message.Contains("'quay.io'", StringComparison.Ordinal) && p.Message.Contains("executor", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Message.Contains("'docker.io'", StringComparison.Ordinal) && p.Message.Contains("storage initializer", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_argo_workflows_and_kserve_any_registry_list_is_accepted()
+    {
+        var policies = Read("staging",
+            ("addons", new { argoWorkflows = false, kserve = false, argoCd = false }),
+            ("policies", new { allowedRegistries = new[] { "registry.example.com" } })).Policies;
+
+        Assert.Equal(["registry.example.com"], policies.AllowedRegistries.ToArray());
+    }
+
+    [Fact]
+    public void The_platform_registries_cover_every_catalog_image()
+    {
+        var all = new AddonsConfig();
+        var required = ConfigReader.PlatformRegistries(all).Select(r => r.Registry).ToHashSet();
+
+        Assert.All(MlPlatform.Components.Addons.ImageCatalog.All, image => Assert.Contains(image.Repository.Split('/')[0], required));
     }
 
     [Fact]
