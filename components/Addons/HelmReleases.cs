@@ -19,8 +19,9 @@ public static class HelmReleases
     /// <param name="namespace">The namespace, from the tenancy layer.</param>
     /// <param name="values">The chart values.</param>
     /// <param name="options">Parent, provider and dependencies.</param>
+    /// <param name="skipCrds">Leave the chart's own CRDs out, for charts whose CRDs a separate CRD chart owns.</param>
     public static K8s.Helm.V3.Release Create(
-        string name, ChartReference chart, Input<string> @namespace, InputMap<object> values, CustomResourceOptions options) =>
+        string name, ChartReference chart, Input<string> @namespace, InputMap<object> values, CustomResourceOptions options, bool skipCrds = false) =>
         new(name, new ReleaseArgs
         {
             Name = name,
@@ -34,5 +35,6 @@ public static class HelmReleases
             MaxHistory = 10,
             Timeout = TimeoutSeconds,
             Values = values,
+            SkipCrds = skipCrds,
         }, options);
 }

@@ -63,7 +63,8 @@ public sealed class Karpenter : ComponentResource
             new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceResource } });
         Release = HelmReleases.Create("karpenter", VersionCatalog.Karpenter, args.Namespace,
             args.ControllerRoleArn.ToOutput().Apply(arn => Values(args.Controller, arn).ToImmutableDictionary()),
-            new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceResource, crds } });
+            new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceResource, crds } },
+            skipCrds: true); // karpenter-crd owns the CRDs, so upgrades update them (Helm never upgrades a chart's crds/)
 
         var classes = args.NodeClasses.ToDictionary(
             c => c.Name,

@@ -40,6 +40,7 @@ public class KarpenterComponentTests
 
         var releases = mocks.OfType("kubernetes:helm.sh/v3:Release").Select(r => r.Json()).ToList();
         Assert.Equal(new[] { "karpenter-crd", "karpenter" }, releases.Select(r => r["name"]!.GetValue<string>()));
+        Assert.Equal(new[] { false, true }, releases.Select(r => r["skipCrds"]!.GetValue<bool>()));
         Assert.All(releases, r =>
         {
             Assert.Equal("1.14.1", r["version"]!.GetValue<string>());
