@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using MlPlatform.Components.Addons;
 using MlPlatform.Policies;
 
 namespace MlPlatform.Stacks.Configuration;
@@ -126,7 +127,7 @@ public static partial class ConfigReader
             return new ArgoCdConfig();
         }
 
-        var defaults = new ArgoCdApplicationConfig { RepoUrl = "", Namespace = "" };
+        var defaults = new GitOpsApplication { Name = ArgoCdConfig.DefaultApplicationName, RepoUrl = "", Namespace = "" };
         var name = app.String("name") ?? defaults.Name;
         var repoUrl = app.String("repoUrl");
         var path = app.String("path") ?? defaults.Path;
@@ -184,7 +185,7 @@ public static partial class ConfigReader
             ? new ArgoCdConfig()
             : new ArgoCdConfig
             {
-                Application = new ArgoCdApplicationConfig
+                Application = new GitOpsApplication
                 {
                     Name = name,
                     RepoUrl = repoUrl,

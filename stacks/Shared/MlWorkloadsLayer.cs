@@ -168,16 +168,7 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             HighAvailability = config.IsProduction,
-            Application = app is null ? null : new GitOpsApplication
-            {
-                Name = app.Name,
-                RepoUrl = app.RepoUrl,
-                Path = app.Path,
-                TargetRevision = app.TargetRevision,
-                Namespace = app.Namespace,
-                Prune = app.Prune,
-                SelfHeal = app.SelfHeal,
-            },
+            Application = app,
             ApplicationReady = app is not null && tenancy.Namespaces.TryGetValue(app.Namespace, out var destination) ? [destination, .. ready] : [.. ready],
             Labels = labels,
         }, options);

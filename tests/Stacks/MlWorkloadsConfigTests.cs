@@ -142,7 +142,7 @@ public class MlWorkloadsConfigTests
     {
         var config = Read(new() { ["argoCd"] = new { application = new { repoUrl = "git@github.com:example/workloads.git", @namespace = "team-a" } } });
 
-        var app = Assert.IsType<ArgoCdApplicationConfig>(config.ArgoCd.Application);
+        var app = Assert.IsType<MlPlatform.Components.Addons.GitOpsApplication>(config.ArgoCd.Application);
         Assert.Equal("workloads", app.Name);
         Assert.Equal(".", app.Path);
         Assert.Equal("HEAD", app.TargetRevision);
