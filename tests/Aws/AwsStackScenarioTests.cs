@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using MlPlatform.Infra.Plan;
-using MlPlatform.Stacks;
 using MlPlatform.Tests.Support;
 using Moq;
-using Pulumi;
 using Pulumi.Testing;
 using Xunit;
 
@@ -198,16 +195,14 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_data_stores_are_encrypted_highly_available_and_protected()
     {
-        var recorded = await ProtectedResourcesAsync("production");
-
-        var database = recorded.Single(r => r.Type == "aws:rds/instance:Instance");
-        Assert.True(database.Protect);
-        Assert.True(recorded.Single(r => r.Type == "aws:s3/bucket:Bucket").Protect);
-        Assert.True(recorded.Single(r => r.Type == "aws:secretsmanager/secret:Secret").Protect);
-        Assert.All(recorded.Where(r => r.Type == "aws:kms/key:Key"), k => Assert.True(k.Protect, $"{k.Name} is not protected"));
-        Assert.DoesNotContain(recorded, r => r.Protect && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal));
-
         var plan = await Scenario.StackFileAsync("production");
+
+        Assert.True(Assert.Single(plan.OfType("aws:rds/instance:Instance")).Protected);
+        Assert.True(Assert.Single(plan.OfType("aws:s3/bucket:Bucket")).Protected);
+        Assert.True(Assert.Single(plan.OfType("aws:secretsmanager/secret:Secret")).Protected);
+        Assert.All(plan.OfType("aws:kms/key:Key"), k => Assert.True(k.Protected, $"{k.Name} is not protected"));
+        Assert.DoesNotContain(plan.Resources, r => r.Protected && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal));
+
         var instance = Assert.Single(plan.OfType("aws:rds/instance:Instance")).Inputs;
         Assert.True(instance["multiAz"]!.GetValue<bool>());
         Assert.True(instance["deletionProtection"]!.GetValue<bool>());
@@ -226,19 +221,14 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Karpenter_waits_for_the_cluster_and_outlives_nothing_it_needs()
     {
-        var recorded = await ProtectedResourcesAsync("production");
-        var karpenter = recorded.Single(r => r.Type == "mlplatform:aws:Karpenter");
-        var dependencies = new List<string>();
-        await foreach (var input in karpenter.Options.DependsOn)
-        {
-            var resource = await input.ToOutput().GetValueAsync();
-            dependencies.Add($"{resource.GetResourceType()}::{resource.GetResourceName()}");
-        }
+        var plan = await Scenario.StackFileAsync("production");
+        var karpenter = plan.Get("mlplatform:aws:Karpenter", "karpenter");
 
-        Assert.Contains("aws:eks/nodeGroup:NodeGroup::eks-system", dependencies);
-        Assert.Contains("aws:eks/addon:Addon::eks-vpc-cni", dependencies);
-        Assert.Contains("mlplatform:aws:KarpenterInfrastructure::karpenter", dependencies);
-        Assert.Equal("eks", karpenter.Options.Provider?.GetResourceName());
+        Assert.Contains(plan.Get("aws:eks/nodeGroup:NodeGroup", "eks-system").Urn, karpenter.DependsOn);
+        Assert.Contains(plan.Get("aws:eks/addon:Addon", "eks-vpc-cni").Urn, karpenter.DependsOn);
+        Assert.Contains(plan.Get("mlplatform:aws:KarpenterInfrastructure", "karpenter").Urn, karpenter.DependsOn);
+        var release = plan.ChildrenOf(karpenter.Urn).Single(r => r.Type == "kubernetes:helm.sh/v3:Release" && r.Name == "karpenter");
+        Assert.StartsWith(plan.Get("pulumi:providers:kubernetes", "eks").Urn + "::", release.Provider, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -296,44 +286,5 @@ public class AwsStackScenarioTests
         Assert.Empty(plan.OfType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"));
         Assert.Single(plan.OfType("aws:eks/cluster:Cluster"));
         Assert.Equal("eu-west-1", plan.Outputs["region"]!.GetValue<string>());
-    }
-
-    /// <summary>Runs the program in a stack whose transformation records every resource's name, type and Protect option.</summary>
-    private static async Task<List<(string Type, string Name, bool Protect, ResourceOptions Options)>> ProtectedResourcesAsync(string stack)
-    {
-        var config = StackConfigFile.Load(RepositoryPaths.Root, stack);
-        Environment.SetEnvironmentVariable("PULUMI_CONFIG", config.ToPulumiConfigJson());
-        try
-        {
-            RecordingStack.Seen.Clear();
-            await Deployment.TestAsync<RecordingStack>(PlanRunner.MocksFor(config),
-                new TestOptions { ProjectName = config.ProjectName, StackName = config.StackName, IsPreview = false });
-            return [.. RecordingStack.Seen];
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PULUMI_CONFIG", null);
-        }
-    }
-
-    private sealed class RecordingStack : Stack
-    {
-        public RecordingStack()
-            : base(new StackOptions
-            {
-                ResourceTransformations =
-                {
-                    args =>
-                    {
-                        Seen.Enqueue((args.Resource.GetResourceType(), args.Resource.GetResourceName(), args.Options.Protect == true, args.Options));
-                        return null;
-                    },
-                },
-            })
-        {
-            PlatformProgram.Run();
-        }
-
-        public static ConcurrentQueue<(string Type, string Name, bool Protect, ResourceOptions Options)> Seen { get; } = new();
     }
 }
