@@ -58,7 +58,7 @@ public static partial class ConfigReader
         var vpcCidr = node?.String("vpcCidr") ?? AwsConfig.DefaultVpcCidr;
         if (!IsCidr(vpcCidr))
         {
-            node!.Problem("vpcCidr", $"'{vpcCidr}' is not an IPv4 CIDR such as 10.0.0.0/16");
+            node!.Problem("vpcCidr", CidrProblem(vpcCidr, "10.0.0.0/16"));
         }
         else if (PrefixLength(vpcCidr) is < 16 or > 20)
         {
@@ -66,9 +66,12 @@ public static partial class ConfigReader
         }
 
         var publicCidrs = node?.StringList("publicAccessCidrs") ?? [];
-        foreach (var cidr in publicCidrs.Where(c => !IsCidr(c)))
+        for (var i = 0; i < publicCidrs.Length; i++)
         {
-            node!.Problem("publicAccessCidrs", $"'{cidr}' is not an IPv4 CIDR such as 203.0.113.0/24");
+            if (!IsCidr(publicCidrs[i]))
+            {
+                node!.Problem($"publicAccessCidrs[{i}]", CidrProblem(publicCidrs[i], "203.0.113.0/24"));
+            }
         }
 
         if (production && publicCidrs.Contains("0.0.0.0/0"))
@@ -89,7 +92,7 @@ public static partial class ConfigReader
 
         for (var i = 0; i < adminRoles.Length; i++)
         {
-            if (!IamRoleArn().IsMatch(adminRoles[i]))
+            if (!IsIamRoleArn(adminRoles[i]))
             {
                 node!.Problem($"adminRoleArns[{i}]", $"'{adminRoles[i]}' is not an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin");
             }
@@ -168,15 +171,23 @@ public static partial class ConfigReader
 
     private static int PrefixLength(string cidr) => int.Parse(cidr[(cidr.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")]
+    /// <summary>
+    /// True for an IAM role ARN: <c>arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME</c>, a 12-digit account, a role name
+    /// of 1 to 64 and a path of at most 512 characters, both from IAM's ASCII set (letters, digits, <c>+=,.@_-</c>).
+    /// </summary>
+    public static bool IsIamRoleArn(string value) =>
+        IamRoleArn().Match(value) is { Success: true } match && match.Groups["name"].Length <= 64 && match.Groups["path"].Length + 1 <= 512;
+
+    // Not \w: in .NET it matches every Unicode letter and digit, which IAM refuses.
+    [GeneratedRegex(@"\Aarn:aws(-[a-z]+)*:iam::[0-9]{12}:role/(?<path>([A-Za-z0-9+=,.@_-]+/)*)(?<name>[A-Za-z0-9+=,.@_-]+)\z")]
     private static partial Regex IamRoleArn();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")]
+    [GeneratedRegex(@"\A[a-z][a-z0-9-]*\.[a-z0-9-]+\z")]
     private static partial Regex Ec2InstanceType();
 
-    [GeneratedRegex(@"^v[0-9]+(\.[0-9]+)*$")]
+    [GeneratedRegex(@"\Av[0-9]+(\.[0-9]+)*\z")]
     private static partial Regex AmiVersion();
 
-    [GeneratedRegex(@"^[0-9]{2}(\.[0-9]+)?$")]
+    [GeneratedRegex(@"\A[0-9]{2}(\.[0-9]+)?\z")]
     private static partial Regex PostgresVersion();
 }

@@ -40,6 +40,10 @@ public static partial class ConfigReader
         {
             problems.Add(new(Key("region"), $"required for cloud '{Lower(cloud.Value)}'"));
         }
+        else if (region is not null && !KubernetesNames.IsDns1123Label(region))
+        {
+            problems.Add(new(Key("region"), $"'{region}' is not a cloud region name such as us-east-1, westeurope or europe-west4"));
+        }
 
         var kubernetesVersion = get("kubernetesVersion") ?? DefaultKubernetesVersion;
         if (!KubernetesVersion().IsMatch(kubernetesVersion))
@@ -76,6 +80,11 @@ public static partial class ConfigReader
         {
             problems.Add(new(Key(kubeContext is null ? "kubeconfig" : "kubeContext"),
                 "only used with cloud 'existing'; the cloud stacks build their own provider from the cluster they create"));
+        }
+
+        if (kubeContext is not null && !IsTrimmedText(kubeContext))
+        {
+            problems.Add(new(Key("kubeContext"), "must not contain line breaks, tabs or leading or trailing white space"));
         }
 
         if (problems.Count > 0)
@@ -283,6 +292,19 @@ public static partial class ConfigReader
             }
 
             var families = node.StringList("instanceFamilies") ?? [];
+            for (var i = 0; i < families.Length; i++)
+            {
+                // They become values of the node selector requirement on the instance-family label.
+                if (families[i].Length == 0 || !KubernetesNames.IsLabelValue(families[i]))
+                {
+                    node.Problem($"instanceFamilies[{i}]", $"'{families[i]}' is not an instance family such as g6 or p5 (a label value)");
+                }
+                else if (families.IndexOf(families[i]) < i)
+                {
+                    node.Problem($"instanceFamilies[{i}]", $"duplicate instance family '{families[i]}'");
+                }
+            }
+
             var labels = ReadLabels(node, "labels");
             var taints = ReadTaints(node);
             if (role == NodeRole.Gpu && !taints.Any(IsGpuTaint))
@@ -341,6 +363,11 @@ public static partial class ConfigReader
                 node.Problem("effect", $"'{effect}' is not one of {string.Join(", ", TaintEffects)}");
             }
 
+            if (key is not null && taints.Any(t => t.Key == key && t.Effect == effect))
+            {
+                node.Problem("key", $"duplicate taint {key}:{effect} (Kubernetes allows one taint per key and effect)");
+            }
+
             node.RejectUnknownKeys();
             if (key is not null)
             {
@@ -379,9 +406,14 @@ public static partial class ConfigReader
         var result = ImmutableArray.CreateBuilder<NamespaceConfig>();
         var defaults = PlatformNamespaces.For(addons, cloud).ToList();
 
+        var overridden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in overrides?.PropertyNames() ?? [])
         {
-            if (PlatformNamespaces.All.All(n => n.Name != name))
+            if (!overridden.Add(name))
+            {
+                overrides!.Problem(name, "duplicate key: given more than once");
+            }
+            else if (PlatformNamespaces.All.All(n => n.Name != name))
             {
                 overrides!.Problem(name, $"'{name}' is not a platform namespace ({string.Join(", ", PlatformNamespaces.All.Select(n => n.Name))}); team namespaces go in {Key("teams")}");
             }
@@ -532,9 +564,12 @@ public static partial class ConfigReader
         ImmutableArray<string> Cidrs(string name, bool isPrivate = false)
         {
             var cidrs = node?.StringList(name) ?? (isPrivate ? privateDefault : null) ?? ["0.0.0.0/0"];
-            foreach (var cidr in cidrs.Where(c => !IsCidr(c)))
+            for (var i = 0; i < cidrs.Length; i++)
             {
-                problems.Add(new($"{Key("network")}.{name}", $"'{cidr}' is not an IPv4 CIDR such as 10.0.0.0/16"));
+                if (!IsCidr(cidrs[i]))
+                {
+                    problems.Add(new($"{Key("network")}.{name}[{i}]", CidrProblem(cidrs[i], "10.0.0.0/16")));
+                }
             }
 
             return cidrs;
@@ -550,16 +585,16 @@ public static partial class ConfigReader
         return network;
     }
 
-    /// <summary>True for an IPv4 CIDR block such as <c>10.0.0.0/16</c>.</summary>
-    public static bool IsCidr(string value)
-    {
-        var slash = value.IndexOf('/');
-        return slash > 0
-            && System.Net.IPAddress.TryParse(value[..slash], out var address)
-            && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-            && value[..slash].Count(c => c == '.') == 3
-            && int.TryParse(value[(slash + 1)..], out var bits) && bits is >= 0 and <= 32;
-    }
+    /// <summary>True for an IPv4 CIDR block in canonical form such as <c>10.0.0.0/16</c> (<see cref="NetworkSyntax.IsIpv4Cidr"/>).</summary>
+    public static bool IsCidr(string value) => NetworkSyntax.IsIpv4Cidr(value);
+
+    /// <summary>Why a value is not a canonical IPv4 block, naming the block meant when only host bits are wrong.</summary>
+    private static string CidrProblem(string value, string example) => NetworkSyntax.Ipv4Cidr(value) is { HostBitsSet: true } block
+        ? $"'{value}' has bits set after the /{block.PrefixLength} prefix; the block is {block.Network}"
+        : $"'{value}' is not an IPv4 CIDR such as {example}";
+
+    /// <summary>False for text with control characters (line feeds, tabs) or white space at either end.</summary>
+    private static bool IsTrimmedText(string value) => value.Length == value.Trim().Length && !value.Any(char.IsControl);
 
     private static T? ReadEnum<T>(string? raw, string name, List<ConfigProblem> problems, bool required, bool fullKey = false)
         where T : struct, Enum
@@ -575,10 +610,10 @@ public static partial class ConfigReader
             return null;
         }
 
-        var normalised = raw.Replace("-", string.Empty, StringComparison.Ordinal);
         foreach (var value in Enum.GetValues<T>())
         {
-            if (string.Equals(value.ToString(), normalised, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Lower(value), raw, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(value.ToString(), raw, StringComparison.OrdinalIgnoreCase))
             {
                 return value;
             }
@@ -599,6 +634,6 @@ public static partial class ConfigReader
             var text => text.ToLowerInvariant(),
         };
 
-    [GeneratedRegex(@"^1\.[0-9]{1,2}$")]
+    [GeneratedRegex(@"\A1\.[0-9]{1,2}\z")]
     private static partial Regex KubernetesVersion();
 }
