@@ -21,15 +21,37 @@ public static partial class ConfigReader
 
     private static readonly string[] TaintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
+    /// <summary>The key of the kubeconfig secret, which the program reads as a secret, not through <c>get</c>.</summary>
+    public const string KubeconfigName = "kubeconfig";
+
     /// <summary>
-    /// Reads and validates the configuration.
+    /// Reads and validates the configuration, without checking for unknown top-level keys (for callers that only
+    /// have the values, such as tests of one concern).
     /// </summary>
     /// <param name="get">Returns the raw value of a key of the <c>mlplatform</c> namespace (JSON for objects and lists), or null.</param>
     /// <param name="hasKubeconfigSecret">True when the secret <c>mlplatform:kubeconfig</c> is set.</param>
     /// <exception cref="ConfigValidationException">With every problem found.</exception>
-    public static PlatformConfig Read(Func<string, string?> get, bool hasKubeconfigSecret = false)
+    public static PlatformConfig Read(Func<string, string?> get, bool hasKubeconfigSecret = false) =>
+        Read(get, allKeys: null, hasKubeconfigSecret);
+
+    /// <summary>
+    /// Reads and validates the configuration. Every top-level name is read through <paramref name="get"/>, always
+    /// (whatever the cloud), and recorded: any key of the namespace in <paramref name="allKeys"/> that was not read is
+    /// a problem with a "did you mean" suggestion. A new top-level key needs nothing more than its read here.
+    /// </summary>
+    /// <param name="get">Returns the raw value of a key of the <c>mlplatform</c> namespace (JSON for objects and lists), or null.</param>
+    /// <param name="allKeys">
+    /// Every key of the stack configuration, <c>namespace:key</c> (<see cref="EngineConfiguration.Keys()"/>); keys of
+    /// other namespaces are ignored. Null skips the unknown-key check.
+    /// </param>
+    /// <param name="hasKubeconfigSecret">True when the secret <c>mlplatform:kubeconfig</c> is set.</param>
+    /// <exception cref="ConfigValidationException">With every problem found.</exception>
+    public static PlatformConfig Read(Func<string, string?> get, IEnumerable<string>? allKeys, bool hasKubeconfigSecret = false)
     {
         var problems = new List<ConfigProblem>();
+        var keys = new ConfigKeys(get);
+        get = keys.Get;
+        keys.Known(KubeconfigName);
 
         var cloud = ReadEnum<CloudKind>(get("cloud"), "cloud", problems, required: true);
         var environment = ReadEnum<DeploymentEnvironment>(get("environment"), "environment", problems, required: true);
@@ -85,6 +107,12 @@ public static partial class ConfigReader
         if (kubeContext is not null && !IsTrimmedText(kubeContext))
         {
             problems.Add(new(Key("kubeContext"), "must not contain line breaks, tabs or leading or trailing white space"));
+        }
+
+        // Last: every read above has recorded its name.
+        if (allKeys is not null)
+        {
+            problems.AddRange(keys.UnknownKeys(allKeys));
         }
 
         if (problems.Count > 0)

@@ -212,7 +212,9 @@ internal sealed class JsonConfigNode
             else if (!_read.Contains(property.Name))
             {
                 var known = string.Join(", ", _read.Order(StringComparer.Ordinal));
-                _problems.Add(new ConfigProblem(Child(property.Name), $"unknown key; known keys here: {known}"));
+                _problems.Add(new ConfigProblem(Child(property.Name), ConfigKeys.Suggest(property.Name, _read) is { } suggestion
+                    ? $"unknown key; did you mean '{suggestion}'? known keys here: {known}"
+                    : $"unknown key; known keys here: {known}"));
             }
         }
     }

@@ -53,6 +53,34 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("mlplatform:teams[0].name", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_misspelled_top_level_key_fails_the_plan_with_the_key_it_meant()
+    {
+        // Without the check this stack planned with exit 0 and no node pools or teams.
+        File.Copy(Path.Combine(RepositoryPaths.Root, "Pulumi.yaml"), Path.Combine(_directory, "Pulumi.yaml"));
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.typo.yaml"), """
+            config:
+              mlplatform:cloud: existing
+              mlplatform:environment: staging
+              mlplatform:nodepools:
+                - name: cpu-batch
+                  role: cpu
+                  min: 0
+                  max: 3
+              mlplatform:team:
+                - name: team-a
+              kubernetes:context: kind-mlplatform
+            """);
+
+        var (code, output, error) = await RunAsync("--stack", "typo", "--dir", _directory);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains("mlplatform:nodepools: unknown key: the program would ignore it; did you mean mlplatform:nodePools?", error, StringComparison.Ordinal);
+        Assert.Contains("mlplatform:team: unknown key: the program would ignore it; did you mean mlplatform:teams?", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("kubernetes:context", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--stack", "nope")]
     [InlineData("--json", "x.json")]
