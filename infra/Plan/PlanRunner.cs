@@ -95,7 +95,40 @@ public static class PlanRunner
         }
 
         var cloud = outputs["cloud"]?.GetValue<string>() ?? "unknown";
-        return new PlanResult(project, stack, cloud, planned.ToImmutable(), outputs);
+        return new PlanResult(project, stack, cloud, InTreeOrder(planned), outputs);
+    }
+
+    /// <summary>
+    /// The resources in an order that does not depend on registration (the real SDK registers concurrently): the
+    /// stack, then depth first, every resource before its children, siblings by URN (ordinal). Resources whose
+    /// parent is not in the plan come last, by URN.
+    /// </summary>
+    internal static ImmutableArray<PlannedResource> InTreeOrder(IReadOnlyList<PlannedResource> resources)
+    {
+        var stack = resources[0];
+        var children = resources.Skip(1)
+            .GroupBy(r => r.Parent ?? string.Empty, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Urn, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var ordered = ImmutableArray.CreateBuilder<PlannedResource>(resources.Count);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<PlannedResource>();
+        pending.Push(stack);
+        while (pending.TryPop(out var resource))
+        {
+            if (!visited.Add(resource.Urn))
+            {
+                continue;
+            }
+
+            ordered.Add(resource);
+            for (var i = (children.GetValueOrDefault(resource.Urn)?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                pending.Push(children[resource.Urn][i]);
+            }
+        }
+
+        ordered.AddRange(resources.Skip(1).Where(r => !visited.Contains(r.Urn)).OrderBy(r => r.Urn, StringComparer.Ordinal));
+        return ordered.ToImmutable();
     }
 
     /// <summary>The JSON form of a value as the mock engine received it.</summary>
@@ -136,8 +169,9 @@ public static class PlanRunner
 
         if (value is IDictionary dictionary and not IDictionary<string, object>)
         {
+            // Keys sorted, as everywhere in the plan: two runs give the same document byte for byte.
             var result = new JsonObject();
-            foreach (DictionaryEntry entry in dictionary)
+            foreach (var entry in dictionary.Cast<DictionaryEntry>().OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
             {
                 result[entry.Key.ToString()!] = await ResolveAsync(entry.Value, urns).ConfigureAwait(false);
             }

@@ -28,7 +28,7 @@ public sealed class PlanCommandTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.StartsWith("Plan of stack 'local' (project mlplatform, cloud existing)", output, StringComparison.Ordinal);
-        Assert.Contains("├─ tenancy (mlplatform:kubernetes:Tenancy)", output, StringComparison.Ordinal);
+        Assert.Contains("└─ tenancy (mlplatform:kubernetes:Tenancy)", output, StringComparison.Ordinal);
         Assert.Contains("Namespaces (Pod Security level", output, StringComparison.Ordinal);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = document.RootElement;

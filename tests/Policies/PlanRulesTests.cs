@@ -150,7 +150,7 @@ public class PlanRulesTests
     [MemberData(nameof(StackFiles.Names), MemberType = typeof(StackFiles))]
     public async Task Every_stack_of_the_repository_passes_the_gate(string stack)
     {
-        var plan = await Scenario.StackFileAsync(stack);
+        var plan = await StackPlans.Of(stack);
 
         Assert.Empty(PlanRules.Check(plan.ToPolicyItems()));
     }
