@@ -54,6 +54,11 @@ public static class PlanCommand
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return 2;
         }
+        catch (InvalidDataException e)
+        {
+            await error.WriteLineAsync($"plan of stack '{stack}' failed:\n{e.Message}").ConfigureAwait(false);
+            return 1;
+        }
 
         return await RunAsync(config, json, output, error).ConfigureAwait(false);
     }

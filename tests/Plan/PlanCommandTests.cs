@@ -81,6 +81,19 @@ public sealed class PlanCommandTests : IDisposable
         Assert.DoesNotContain("kubernetes:context", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_stack_file_with_a_key_given_twice_exits_1_naming_the_line()
+    {
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.yaml"), "name: mlplatform\nruntime: dotnet\n");
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.dup.yaml"), "config:\n  mlplatform:cloud: existing\n  mlplatform:environment: staging\n  mlplatform:cloud: aws\n");
+
+        var (code, output, error) = await RunAsync("--stack", "dup", "--dir", _directory);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains("Pulumi.dup.yaml: line 4", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--stack", "nope")]
     [InlineData("--json", "x.json")]
