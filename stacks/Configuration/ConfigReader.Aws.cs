@@ -25,6 +25,16 @@ public static partial class ConfigReader
     /// </summary>
     private static void ValidateAwsGpuPools(IReadOnlyList<JsonConfigNode> nodes, ImmutableArray<NodePoolConfig> pools)
     {
+        // Once per pool list, without reading (and reporting) the names again: lists can be long.
+        var byName = new Dictionary<string, JsonConfigNode>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (node.PeekString("name") is { } name)
+            {
+                byName.TryAdd(name, node);
+            }
+        }
+
         foreach (var pool in pools)
         {
             if (!pool.IsGpu || !pool.InstanceFamilies.IsDefaultOrEmpty || pool.Accelerator is not { } accelerator
@@ -33,7 +43,7 @@ public static partial class ConfigReader
                 continue;
             }
 
-            nodes.FirstOrDefault(n => n.String("name") == pool.Name)?.Problem("gpusPerNode",
+            byName.GetValueOrDefault(pool.Name)?.Problem("gpusPerNode",
                 $"{Lower(accelerator)} instances on AWS have {string.Join(" or ", counts)} GPUs, not {pool.GpusPerNode}: no instance type would match");
         }
     }

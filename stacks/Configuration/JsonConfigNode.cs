@@ -43,6 +43,10 @@ internal sealed class JsonConfigNode
         };
     }
 
+    /// <summary>A string property's value, without marking the key as read or reporting anything (for lookups).</summary>
+    public string? PeekString(string name) =>
+        _element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     public int? Int(string name)
     {
         if (!TryGet(name, out var value))
