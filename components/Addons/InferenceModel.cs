@@ -24,6 +24,18 @@ public sealed record InferenceModel
     /// <summary>The share of requests (0-100) the canary receives.</summary>
     public int CanaryTrafficPercent { get; init; }
 
+    /// <summary>Fewest replicas of the stable predictor.</summary>
+    public int MinReplicas { get; init; } = 1;
+
+    /// <summary>Most replicas of the stable predictor.</summary>
+    public int MaxReplicas { get; init; } = 1;
+
+    /// <summary>
+    /// True when something other than KServe scales the stable predictor (the platform's KEDA ScaledObject): the
+    /// InferenceService then has the <c>external</c> autoscaler class.
+    /// </summary>
+    public bool ExternallyScaled { get; init; }
+
     /// <summary>The PriorityClass: online inference is user facing.</summary>
     public string PriorityClassName { get; init; } = "interactive";
 

@@ -24,6 +24,8 @@ public static partial class ConfigReader
         var poolName = sample.String("nodePool");
         var canaryModel = sample.String("canaryModel");
         var canaryPercent = sample.Int("canaryTrafficPercent");
+        var minReplicas = sample.Int("minReplicas") ?? 1;
+        var maxReplicas = sample.Int("maxReplicas");
         sample.RejectUnknownKeys();
         if (!enabled)
         {
@@ -85,6 +87,30 @@ public static partial class ConfigReader
             sample.Problem("canaryModel", "set canaryTrafficPercent (0 deploys the canary without traffic)");
         }
 
+        var autoscaled = addons.Keda && addons.Monitoring;
+        if (minReplicas < 1)
+        {
+            sample.Problem("minReplicas", $"must be at least 1, not {minReplicas}");
+        }
+        else if (maxReplicas < minReplicas)
+        {
+            sample.Problem("maxReplicas", $"must be at least minReplicas ({minReplicas}), not {maxReplicas}");
+        }
+        else if (maxReplicas > minReplicas && !autoscaled)
+        {
+            sample.Problem("maxReplicas", $"scaling between minReplicas and maxReplicas is KEDA's job on the model server's load from Prometheus: enable {Key("addons")}.keda and monitoring, or set maxReplicas to minReplicas");
+        }
+
+        var canaryReplicas = canaryModel is null ? 0 : (int)Math.Ceiling(Math.Max(minReplicas, 1) * Math.Clamp(canaryPercent ?? 0, 0, 100) / 100.0);
+        var fitting = pool is null || gpus < 1 ? 1 : Math.Max(1, pool.Max * (pool.GpusPerNode / gpus) - canaryReplicas);
+        var max = maxReplicas ?? (autoscaled ? Math.Max(minReplicas, Math.Min(3, fitting)) : minReplicas);
+        if (pool is not null && gpus >= 1 && gpus <= pool.GpusPerNode && minReplicas >= 1 && max >= minReplicas
+            && (max + canaryReplicas) > pool.Max * (pool.GpusPerNode / gpus))
+        {
+            sample.Problem(maxReplicas is null ? "minReplicas" : "maxReplicas",
+                $"{max} replicas{(canaryReplicas > 0 ? $" and {canaryReplicas} canary" : string.Empty)} of {gpus} GPU{(gpus == 1 ? string.Empty : "s")} do not fit on pool '{pool.Name}' (at most {pool.Max} nodes of {pool.GpusPerNode} GPUs)");
+        }
+
         return pool is null || string.IsNullOrWhiteSpace(model)
             ? new KserveConfig()
             : new KserveConfig
@@ -96,6 +122,9 @@ public static partial class ConfigReader
                     NodePool = pool,
                     CanaryModel = canaryModel,
                     CanaryTrafficPercent = canaryPercent ?? 0,
+                    MinReplicas = minReplicas,
+                    MaxReplicas = max,
+                    Autoscaled = autoscaled,
                 },
             };
     }

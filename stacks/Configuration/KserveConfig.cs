@@ -24,4 +24,19 @@ public sealed record SampleModelConfig
 
     /// <summary>The share of requests (0-100) routed to <see cref="CanaryModel"/>; 0 deploys it dark.</summary>
     public int CanaryTrafficPercent { get; init; }
+
+    /// <summary>Fewest replicas of the stable predictor.</summary>
+    public int MinReplicas { get; init; } = 1;
+
+    /// <summary>Most replicas of the stable predictor; above <see cref="MinReplicas"/> only when KEDA scales it.</summary>
+    public int MaxReplicas { get; init; } = 1;
+
+    /// <summary>
+    /// True when KEDA scales the stable predictor between <see cref="MinReplicas"/> and <see cref="MaxReplicas"/> on
+    /// the model server's load, read from Prometheus (the keda and monitoring add-ons are on).
+    /// </summary>
+    public bool Autoscaled { get; init; }
+
+    /// <summary>The canary's replicas, as KServe sizes them: the traffic share of the stable minimum, rounded up.</summary>
+    public int CanaryReplicas => CanaryModel is null ? 0 : (int)Math.Ceiling(MinReplicas * CanaryTrafficPercent / 100.0);
 }

@@ -69,8 +69,12 @@ public static class AllowMatrix
     public static IEnumerable<AllowEdge> EdgesFor(PlatformConfig config) => Edges.Where(e => e.When is null || e.When(config));
 
     /// <summary>Every allow rule of one namespace: role edges, then the address-range openings its role needs.</summary>
-    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, PlatformConfig config)
+    /// <param name="ns">The namespace.</param>
+    /// <param name="config">The stack's configuration.</param>
+    /// <param name="traffic">What the cloud adds to the picture (where KEDA runs, who relays webhook calls); none by default.</param>
+    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, PlatformConfig config, ClusterTraffic? traffic = null)
     {
+        traffic ??= ClusterTraffic.None;
         var network = config.Network;
         var rules = ImmutableArray.CreateBuilder<NetworkAllowRule>();
         foreach (var edge in EdgesFor(config))
@@ -102,7 +106,37 @@ public static class AllowMatrix
 
         if (!ns.WebhookPorts.IsEmpty)
         {
-            rules.Add(Cidrs("webhooks", TrafficDirection.Ingress, network.ApiServerCidrs, [.. ns.WebhookPorts]));
+            rules.Add(Cidrs("webhooks", TrafficDirection.Ingress, network.ApiServerCidrs, [.. ns.WebhookPorts]) with
+            {
+                Namespaces = [.. traffic.WebhookRelayNamespaces.Select(NamespaceNamed)],
+            });
+        }
+
+        // KEDA's Prometheus triggers query Prometheus's API: from wherever KEDA runs (its own namespace, or the
+        // cloud's add-on in kube-system), to the Prometheus pods' port only.
+        if (traffic.KedaNamespace is { } keda && config.Addons.Monitoring)
+        {
+            if (ns.Role == NamespaceRole.Monitoring)
+            {
+                rules.Add(new NetworkAllowRule
+                {
+                    Name = "from-keda",
+                    Direction = TrafficDirection.Ingress,
+                    Namespaces = [NamespaceNamed(keda)],
+                    Ports = [new NetworkPort(KubePrometheusStack.PrometheusPort)],
+                });
+            }
+
+            if (ns.Name == keda)
+            {
+                rules.Add(new NetworkAllowRule
+                {
+                    Name = "to-prometheus",
+                    Direction = TrafficDirection.Egress,
+                    Namespaces = [NamespaceNamed(PlatformNamespaces.Monitoring)],
+                    Ports = [new NetworkPort(KubePrometheusStack.PrometheusPort)],
+                });
+            }
         }
 
         switch (ns.Role)
@@ -124,6 +158,9 @@ public static class AllowMatrix
         return rules.ToImmutable();
     }
 
+    private static ImmutableDictionary<string, string> NamespaceNamed(string name) =>
+        ImmutableDictionary<string, string>.Empty.Add("kubernetes.io/metadata.name", name);
+
     private static NetworkAllowRule Cidrs(string name, TrafficDirection direction, ImmutableArray<string> cidrs, params int[] ports) => new()
     {
         Name = name,
@@ -144,4 +181,13 @@ public sealed record AllowEdge(NamespaceRole From, NamespaceRole? To, string Why
 
     /// <summary>The stack setting the edge depends on; null when it always applies.</summary>
     public Func<PlatformConfig, bool>? When { get; init; }
+}
+
+/// <summary>Facts of the cluster the allow matrix needs beyond configuration, from the cloud stack.</summary>
+/// <param name="KedaNamespace">Where KEDA runs (its chart's namespace or the cloud's add-on's); null without KEDA.</param>
+/// <param name="WebhookRelayNamespaces">Namespaces whose pods relay the API server's webhook calls (AKS: kube-system).</param>
+public sealed record ClusterTraffic(string? KedaNamespace, ImmutableArray<string> WebhookRelayNamespaces)
+{
+    /// <summary>Nothing beyond configuration.</summary>
+    public static ClusterTraffic None { get; } = new(null, []);
 }
