@@ -179,6 +179,13 @@ public static partial class AzureStack
         Output<string>? artifactStoreUri = null;
         DatabaseConnection? database = null;
 
+        // In-cluster clients resolve the private endpoints only once their DNS records are registered.
+        var privateDns = new List<Resource>();
+        if (vault.Endpoint is { } vaultEndpoint)
+        {
+            privateDns.Add(vaultEndpoint.ZoneGroup);
+        }
+
         if (config.Addons.Mlflow)
         {
             var storage = new ArtifactStorage("mlflow-artifacts", new ArtifactStorageArgs
@@ -191,6 +198,10 @@ public static partial class AzureStack
                 Tags = tags,
             });
             artifactStoreUri = storage.Uri;
+            if (storage.Endpoint is { } blobEndpoint)
+            {
+                privateDns.Add(blobEndpoint.ZoneGroup);
+            }
 
             var db = new PostgresFlexibleServer("mlflow-db", new PostgresFlexibleServerArgs
             {
@@ -278,7 +289,7 @@ public static partial class AzureStack
 
             // With the GPU operator, AKS installs no driver (gpuProfile.driver None) and the operator does.
             NodeImageHasGpuDriver = !config.Addons.GpuOperator,
-            ClusterReady = [.. cluster.Ready, pools, .. privateEndpoints is null ? [] : new Resource?[] { vault.Endpoint?.ZoneGroup }.OfType<Resource>()],
+            ClusterReady = [.. cluster.Ready, pools, .. privateDns],
             SpotNodeTaints = [AzureNodePools.SpotTaint],
             ProvidedKeda = config.Addons.Keda ? new ProvidedAddon(AksSystemNamespace) : null,
 
