@@ -7,9 +7,9 @@ using Pulumi.AzureNative.Network.Inputs;
 using Pulumi.AzureNative.PrivateDns;
 using Pulumi.AzureNative.Storage;
 using NetworkIdentityType = Pulumi.AzureNative.Network.ResourceIdentityType;
-using SubnetArgs = Pulumi.AzureNative.Network.SubnetArgs;
 using PrivateDnsSubResourceArgs = Pulumi.AzureNative.PrivateDns.Inputs.SubResourceArgs;
 using StorageInputs = Pulumi.AzureNative.Storage.Inputs;
+using SubnetArgs = Pulumi.AzureNative.Network.SubnetArgs;
 
 namespace MlPlatform.Components.Azure;
 

@@ -74,7 +74,12 @@ public class AzureNamingTests
         var azure = new AzureConfig { Database = new("Standard_B2s", 32, 7, "17") };
         NodePoolConfig Gpu(Accelerator accelerator) => new()
         {
-            Name = "gpu-pool", Role = NodeRole.Gpu, Accelerator = accelerator, Min = 0, Max = 2, Spot = true,
+            Name = "gpu-pool",
+            Role = NodeRole.Gpu,
+            Accelerator = accelerator,
+            Min = 0,
+            Max = 2,
+            Spot = true,
             Taints = [TaintConfig.Gpu],
         };
 
