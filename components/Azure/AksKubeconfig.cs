@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using MlPlatform.Components.Kubernetes;
 using YamlDotNet.RepresentationModel;
 
 namespace MlPlatform.Components.Azure;
@@ -35,35 +36,8 @@ public static class AksKubeconfig
     /// <param name="server">The API server URL.</param>
     /// <param name="certificateAuthorityData">The base64 CA bundle.</param>
     /// <param name="mode">How kubelogin signs in.</param>
-    public static string Build(string clusterName, string server, string certificateAuthorityData, KubeloginMode mode)
-    {
-        var user = new JsonObject
-        {
-            ["exec"] = new JsonObject
-            {
-                ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
-                ["command"] = "kubelogin",
-                ["args"] = new JsonArray("get-token", "--login", mode.LoginArgument(), "--server-id", AzureRoles.AksServerApplicationId),
-                ["interactiveMode"] = "Never",
-                ["provideClusterInfo"] = false,
-            },
-        };
-        return new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Config",
-            ["clusters"] = new JsonArray(new JsonObject
-            {
-                ["name"] = clusterName,
-                ["cluster"] = new JsonObject { ["server"] = server, ["certificate-authority-data"] = certificateAuthorityData },
-            }),
-            ["users"] = new JsonArray(new JsonObject { ["name"] = clusterName, ["user"] = user }),
-            ["contexts"] = new JsonArray(new JsonObject
-            {
-                ["name"] = clusterName,
-                ["context"] = new JsonObject { ["cluster"] = clusterName, ["user"] = clusterName },
-            }),
-            ["current-context"] = clusterName,
-        }.ToJsonString();
-    }
+    public static string Build(string clusterName, string server, string certificateAuthorityData, KubeloginMode mode) =>
+        ExecKubeconfig.Build(clusterName, server, certificateAuthorityData, "kubelogin",
+            ["get-token", "--login", mode.LoginArgument(), "--server-id", AzureRoles.AksServerApplicationId],
+            new Dictionary<string, JsonNode> { ["provideClusterInfo"] = false });
 }

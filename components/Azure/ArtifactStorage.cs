@@ -5,11 +5,6 @@ using Pulumi.AzureNative.Storage.Inputs;
 
 namespace MlPlatform.Components.Azure;
 
-/// <summary>A private endpoint subnet and the VNet its DNS zone is linked to.</summary>
-/// <param name="SubnetId">The private endpoint subnet.</param>
-/// <param name="VnetId">The VNet.</param>
-public sealed record PrivateEndpointPlacement(Input<string> SubnetId, Input<string> VnetId);
-
 /// <summary>Inputs of <see cref="ArtifactStorage"/>.</summary>
 public sealed class ArtifactStorageArgs
 {
@@ -105,21 +100,9 @@ public sealed class ArtifactStorage : ComponentResource
         ContainerName = container.Name;
         ContainerId = container.Id;
 
-        if (args.PrivateEndpoint is { } placement)
-        {
-            Endpoint = new PrivateLinkEndpoint($"{name}-blob", new PrivateLinkEndpointArgs
-            {
-                ResourceGroupName = args.ResourceGroupName,
-                Location = args.Location,
-                EndpointName = $"pe-{name}-blob",
-                TargetResourceId = account.Id,
-                GroupId = "blob",
-                DnsZone = "privatelink.blob.core.windows.net",
-                SubnetId = placement.SubnetId,
-                VnetId = placement.VnetId,
-                Tags = args.Tags,
-            }, new ComponentResourceOptions { Parent = this });
-        }
+        Endpoint = args.PrivateEndpoint is { } placement
+            ? PrivateLinkEndpoint.For(this, $"{name}-blob", placement, args.ResourceGroupName, args.Location, account.Id, "blob", "privatelink.blob.core.windows.net", args.Tags)
+            : null;
 
         Uri = Output.Tuple(AccountName, ContainerName).Apply(t => $"wasbs://{t.Item2}@{t.Item1}{BlobHostSuffix}");
         RegisterOutputs(new Dictionary<string, object?>

@@ -89,28 +89,33 @@ public sealed class AzureNetwork : ComponentResource
         VnetId = vnet.Id;
         VnetName = vnet.Name;
 
-        var nodes = new Subnet($"{name}-nodes", new SubnetArgs
+        Subnet NewSubnet(string role, string prefix, Resource? after, DelegationArgs? delegation = null)
         {
-            ResourceGroupName = args.ResourceGroupName,
-            VirtualNetworkName = vnet.Name,
-            SubnetName = "snet-nodes",
-            AddressPrefix = AzureSubnetPlan.Nodes(args.Cidr),
-        }, child);
-        var postgres = new Subnet($"{name}-postgres", new SubnetArgs
-        {
-            ResourceGroupName = args.ResourceGroupName,
-            VirtualNetworkName = vnet.Name,
-            SubnetName = "snet-postgres",
-            AddressPrefix = AzureSubnetPlan.Postgres(args.Cidr),
-            Delegations = { new DelegationArgs { Name = "postgres-flexible-servers", ServiceName = PostgresDelegation } },
-        }, new CustomResourceOptions { Parent = this, DependsOn = { nodes } });
-        var endpoints = new Subnet($"{name}-endpoints", new SubnetArgs
-        {
-            ResourceGroupName = args.ResourceGroupName,
-            VirtualNetworkName = vnet.Name,
-            SubnetName = "snet-endpoints",
-            AddressPrefix = AzureSubnetPlan.Endpoints(args.Cidr),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { postgres } });
+            var subnetArgs = new SubnetArgs
+            {
+                ResourceGroupName = args.ResourceGroupName,
+                VirtualNetworkName = vnet.Name,
+                SubnetName = $"snet-{role}",
+                AddressPrefix = prefix,
+            };
+            if (delegation is not null)
+            {
+                subnetArgs.Delegations.Add(delegation);
+            }
+
+            var options = new CustomResourceOptions { Parent = this };
+            if (after is not null)
+            {
+                options.DependsOn.Add(after);
+            }
+
+            return new Subnet($"{name}-{role}", subnetArgs, options);
+        }
+
+        var nodes = NewSubnet("nodes", AzureSubnetPlan.Nodes(args.Cidr), after: null);
+        var postgres = NewSubnet("postgres", AzureSubnetPlan.Postgres(args.Cidr), nodes,
+            new DelegationArgs { Name = "postgres-flexible-servers", ServiceName = PostgresDelegation });
+        var endpoints = NewSubnet("endpoints", AzureSubnetPlan.Endpoints(args.Cidr), postgres);
         NodeSubnetId = nodes.Id;
         PostgresSubnetId = postgres.Id;
         EndpointSubnetId = endpoints.Id;

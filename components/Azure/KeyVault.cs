@@ -88,21 +88,9 @@ public sealed class KeyVault : ComponentResource
             Logs = { new DiagnosticsLogSettingsArgs { CategoryGroup = "audit", Enabled = true } },
         }, new CustomResourceOptions { Parent = this });
 
-        if (args.PrivateEndpoint is { } placement)
-        {
-            Endpoint = new PrivateLinkEndpoint($"{name}-vault", new PrivateLinkEndpointArgs
-            {
-                ResourceGroupName = args.ResourceGroupName,
-                Location = args.Location,
-                EndpointName = $"pe-{name}-vault",
-                TargetResourceId = vault.Id,
-                GroupId = "vault",
-                DnsZone = "privatelink.vaultcore.azure.net",
-                SubnetId = placement.SubnetId,
-                VnetId = placement.VnetId,
-                Tags = args.Tags,
-            }, new ComponentResourceOptions { Parent = this });
-        }
+        Endpoint = args.PrivateEndpoint is { } placement
+            ? PrivateLinkEndpoint.For(this, $"{name}-vault", placement, args.ResourceGroupName, args.Location, vault.Id, "vault", "privatelink.vaultcore.azure.net", args.Tags)
+            : null;
 
         RegisterOutputs(new Dictionary<string, object?> { ["vaultName"] = VaultName, ["vaultUri"] = VaultUri });
     }

@@ -8,6 +8,11 @@ using SubnetInputArgs = Pulumi.AzureNative.Network.Inputs.SubnetArgs;
 
 namespace MlPlatform.Components.Azure;
 
+/// <summary>A private endpoint subnet and the VNet its DNS zone is linked to.</summary>
+/// <param name="SubnetId">The private endpoint subnet.</param>
+/// <param name="VnetId">The VNet.</param>
+public sealed record PrivateEndpointPlacement(Input<string> SubnetId, Input<string> VnetId);
+
 /// <summary>Inputs of <see cref="PrivateLinkEndpoint"/>.</summary>
 public sealed class PrivateLinkEndpointArgs
 {
@@ -102,6 +107,32 @@ public sealed class PrivateLinkEndpoint : ComponentResource
 
         RegisterOutputs(new Dictionary<string, object?> { ["endpointId"] = EndpointId });
     }
+
+    /// <summary>The private endpoint of a service's sub-resource, as a child of the service's component.</summary>
+    /// <param name="parent">The service's component.</param>
+    /// <param name="name">Logical name (the endpoint is <c>pe-NAME</c>).</param>
+    /// <param name="placement">The endpoint subnet and VNet.</param>
+    /// <param name="resourceGroupName">The resource group.</param>
+    /// <param name="location">The Azure location.</param>
+    /// <param name="targetResourceId">The service.</param>
+    /// <param name="groupId">The sub-resource.</param>
+    /// <param name="dnsZone">Its private DNS zone.</param>
+    /// <param name="tags">Tags.</param>
+    public static PrivateLinkEndpoint For(
+        ComponentResource parent, string name, PrivateEndpointPlacement placement, Input<string> resourceGroupName, string location,
+        Input<string> targetResourceId, string groupId, string dnsZone, ImmutableDictionary<string, string> tags) =>
+        new(name, new PrivateLinkEndpointArgs
+        {
+            ResourceGroupName = resourceGroupName,
+            Location = location,
+            EndpointName = $"pe-{name}",
+            TargetResourceId = targetResourceId,
+            GroupId = groupId,
+            DnsZone = dnsZone,
+            SubnetId = placement.SubnetId,
+            VnetId = placement.VnetId,
+            Tags = tags,
+        }, new ComponentResourceOptions { Parent = parent });
 
     /// <summary>The endpoint's id.</summary>
     public Output<string> EndpointId { get; }

@@ -186,6 +186,27 @@ public static partial class AzureStack
             privateDns.Add(vaultEndpoint.ZoneGroup);
         }
 
+        // One identity per service account, federated with exactly that account; its pods get the webhook's label.
+        WorkloadIdentity Bind(string name, string @namespace, string serviceAccount, RoleOnScope role)
+        {
+            var identity = new WorkloadIdentity(name, new WorkloadIdentityArgs
+            {
+                ResourceGroupName = resourceGroup,
+                Location = location,
+                IdentityName = $"id-{clusterName}-{serviceAccount}",
+                OidcIssuerUrl = cluster.OidcIssuerUrl,
+                Namespace = @namespace,
+                ServiceAccount = serviceAccount,
+                Roles = [role],
+                SubscriptionId = subscriptionId,
+                TenantId = tenantId,
+                Tags = tags,
+            });
+            annotations[identity.ServiceAccountKey] = identity.Annotations;
+            podLabels[identity.ServiceAccountKey] = WorkloadIdentity.PodLabels;
+            return identity;
+        }
+
         if (config.Addons.Mlflow)
         {
             var storage = new ArtifactStorage("mlflow-artifacts", new ArtifactStorageArgs
@@ -227,21 +248,8 @@ public static partial class AzureStack
             });
             database = new DatabaseConnection(db.Host, db.Port, MlflowDatabase, MlflowDatabase, db.SecretName, db.Password);
 
-            var mlflowIdentity = new WorkloadIdentity("mlflow-identity", new WorkloadIdentityArgs
-            {
-                ResourceGroupName = resourceGroup,
-                Location = location,
-                IdentityName = $"id-{clusterName}-mlflow",
-                OidcIssuerUrl = cluster.OidcIssuerUrl,
-                Namespace = PlatformNamespaces.Mlflow,
-                ServiceAccount = MlflowServiceAccount,
-                Roles = [new RoleOnScope(storage.ContainerId, AzureRoles.StorageBlobDataContributor, $"MLflow of {clusterName}: its artifact container only")],
-                SubscriptionId = subscriptionId,
-                TenantId = tenantId,
-                Tags = tags,
-            });
-            annotations[mlflowIdentity.ServiceAccountKey] = mlflowIdentity.Annotations;
-            podLabels[mlflowIdentity.ServiceAccountKey] = WorkloadIdentity.PodLabels;
+            var mlflowIdentity = Bind("mlflow-identity", PlatformNamespaces.Mlflow, MlflowServiceAccount,
+                new RoleOnScope(storage.ContainerId, AzureRoles.StorageBlobDataContributor, $"MLflow of {clusterName}: its artifact container only"));
 
             outputs["artifactStorageAccount"] = storage.AccountName;
             outputs["artifactStoreUri"] = storage.Uri;
@@ -252,21 +260,8 @@ public static partial class AzureStack
 
         if (config.Addons.ExternalSecrets)
         {
-            var secretsIdentity = new WorkloadIdentity("external-secrets-identity", new WorkloadIdentityArgs
-            {
-                ResourceGroupName = resourceGroup,
-                Location = location,
-                IdentityName = $"id-{clusterName}-external-secrets",
-                OidcIssuerUrl = cluster.OidcIssuerUrl,
-                Namespace = PlatformNamespaces.ExternalSecrets,
-                ServiceAccount = ExternalSecretsServiceAccount,
-                Roles = [new RoleOnScope(vault.VaultId, AzureRoles.KeyVaultSecretsUser, $"external-secrets of {clusterName}: the platform's vault only")],
-                SubscriptionId = subscriptionId,
-                TenantId = tenantId,
-                Tags = tags,
-            });
-            annotations[secretsIdentity.ServiceAccountKey] = secretsIdentity.Annotations;
-            podLabels[secretsIdentity.ServiceAccountKey] = WorkloadIdentity.PodLabels;
+            var secretsIdentity = Bind("external-secrets-identity", PlatformNamespaces.ExternalSecrets, ExternalSecretsServiceAccount,
+                new RoleOnScope(vault.VaultId, AzureRoles.KeyVaultSecretsUser, $"external-secrets of {clusterName}: the platform's vault only"));
             outputs["externalSecretsIdentityClientId"] = secretsIdentity.ClientId;
         }
 
