@@ -31,6 +31,15 @@ public sealed class EnvoyGatewayArgs
 
     /// <summary>Labels of the objects the component creates.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The proxy Service's <c>loadBalancerClass</c> (the cloud's load balancer controller); null for the cluster default.</summary>
+    public string? LoadBalancerClass { get; init; }
+
+    /// <summary>The proxy Service's annotations (the cloud's load balancer settings; values may be outputs).</summary>
+    public InputMap<string> ServiceAnnotations { get; init; } = [];
+
+    /// <summary>Who the load balancer admits (the Service's <c>loadBalancerSourceRanges</c>); empty admits anyone.</summary>
+    public ImmutableArray<string> LoadBalancerSourceRanges { get; init; } = [];
 }
 
 /// <summary>
@@ -73,9 +82,11 @@ public sealed class EnvoyGateway : ComponentResource
 
         // Everything below is a custom resource of the CRDs the chart installs.
         var afterRelease = AddonResources.Child(this, options, Release);
+        var proxySpec = args.ServiceAnnotations.ToOutput()
+            .Apply(annotations => ProxySpec(args, annotations).ToImmutableDictionary());
         ProxyConfig = new K8s.ApiExtensions.CustomResource($"{name}-proxy", new KubernetesObjectArgs(
             "gateway.envoyproxy.io/v1alpha1", "EnvoyProxy",
-            AddonResources.Metadata(ProxyConfigName, args.Namespace, args.Labels), ProxySpec(args)), afterRelease);
+            AddonResources.Metadata(ProxyConfigName, args.Namespace, args.Labels), proxySpec), afterRelease);
 
         GatewayClass = new K8s.ApiExtensions.CustomResource($"{name}-class", new KubernetesObjectArgs(
             "gateway.networking.k8s.io/v1", "GatewayClass",
@@ -156,8 +167,11 @@ public sealed class EnvoyGateway : ComponentResource
         };
     }
 
-    /// <summary>The EnvoyProxy spec: data-plane replicas and disruption budget.</summary>
-    public static Dictionary<string, object> ProxySpec(EnvoyGatewayArgs args)
+    /// <summary>
+    /// The EnvoyProxy spec: data-plane replicas and disruption budget, and the proxy Service the cloud's load
+    /// balancer fronts (its class, annotations and source ranges), which Envoy Gateway creates and keeps in sync.
+    /// </summary>
+    public static Dictionary<string, object> ProxySpec(EnvoyGatewayArgs args, IReadOnlyDictionary<string, string>? serviceAnnotations = null)
     {
         var kubernetes = new Dictionary<string, object>
         {
@@ -166,6 +180,28 @@ public sealed class EnvoyGateway : ComponentResource
         if (args.HighAvailability)
         {
             kubernetes["envoyPDB"] = new Dictionary<string, object> { ["minAvailable"] = 1 };
+        }
+
+        var service = new Dictionary<string, object>();
+        if (args.LoadBalancerClass is not null)
+        {
+            service["loadBalancerClass"] = args.LoadBalancerClass;
+        }
+
+        if (serviceAnnotations is { Count: > 0 })
+        {
+            service["annotations"] = serviceAnnotations.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => (object)a.Value);
+        }
+
+        if (!args.LoadBalancerSourceRanges.IsDefaultOrEmpty)
+        {
+            service["loadBalancerSourceRanges"] = args.LoadBalancerSourceRanges.ToArray();
+        }
+
+        if (service.Count > 0)
+        {
+            service["type"] = "LoadBalancer";
+            kubernetes["envoyService"] = service;
         }
 
         return new()
