@@ -162,9 +162,11 @@ public class AwsStackScenarioTests
     [InlineData("mlflow-irsa", "system:serviceaccount:mlflow:mlflow", "mlflowRoleArn")]
     [InlineData("external-secrets-irsa", "system:serviceaccount:external-secrets:external-secrets", "externalSecretsRoleArn")]
     [InlineData("eks-ebs-csi", "system:serviceaccount:kube-system:ebs-csi-controller-sa", null)]
-    public async Task Production_irsa_roles_trust_exactly_their_service_account(string role, string subject, string? output)
+    [InlineData("aws-load-balancer-controller-irsa", "system:serviceaccount:aws-load-balancer-controller:aws-load-balancer-controller", "loadBalancerControllerRoleArn")]
+    public async Task Staging_irsa_roles_trust_exactly_their_service_account(string role, string subject, string? output)
     {
-        var plan = await Scenario.StackFileAsync("production");
+        // Staging keeps IRSA (mlplatform:aws.identity: irsa); production uses the default, EKS Pod Identity.
+        var plan = await Scenario.StackFileAsync("staging");
 
         var trust = AwsTestSupport.ParseString(Single(plan, "aws:iam/role:Role", role)["assumeRolePolicy"]);
         Assert.Equal(subject, Subject(trust));
@@ -182,10 +184,10 @@ public class AwsStackScenarioTests
         var plan = await Scenario.StackFileAsync("production");
 
         var bucket = plan.Outputs["artifactBucket"]!.GetValue<string>();
-        var mlflow = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "mlflow-irsa")["policy"]).ToJsonString();
+        var mlflow = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "mlflow-pod-identity")["policy"]).ToJsonString();
         Assert.Contains($"arn:aws:s3:::{bucket}/*", mlflow, StringComparison.Ordinal);
         Assert.DoesNotContain("secretsmanager", mlflow, StringComparison.Ordinal);
-        var secrets = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "external-secrets-irsa")["policy"]);
+        var secrets = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "external-secrets-pod-identity")["policy"]);
         var secretArn = secrets["Statement"]![0]!["Resource"]![0]!.GetValue<string>();
         Assert.StartsWith($"arn:aws:secretsmanager:us-east-1:{FakeCloud.AccountId}:secret:{ProductionCluster}/mlflow/database-", secretArn, StringComparison.Ordinal);
         Assert.Equal($"{ProductionCluster}/mlflow/database", plan.Outputs["databaseSecretName"]!.GetValue<string>());
@@ -198,7 +200,8 @@ public class AwsStackScenarioTests
         var plan = await Scenario.StackFileAsync("production");
 
         Assert.True(Assert.Single(plan.OfType("aws:rds/instance:Instance")).Protected);
-        Assert.True(Assert.Single(plan.OfType("aws:s3/bucket:Bucket")).Protected);
+        Assert.True(plan.Get("aws:s3/bucket:Bucket", "mlflow-artifacts").Protected);
+        Assert.True(plan.Get("aws:s3/bucket:Bucket", "gateway-access-logs").Protected);
         Assert.True(Assert.Single(plan.OfType("aws:secretsmanager/secret:Secret")).Protected);
         Assert.All(plan.OfType("aws:kms/key:Key"), k => Assert.True(k.Protected, $"{k.Name} is not protected"));
         Assert.DoesNotContain(plan.Resources, r => r.Protected && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal));
@@ -281,7 +284,7 @@ public class AwsStackScenarioTests
 
         Assert.Empty(plan.OfType("aws:s3/bucket:Bucket"));
         Assert.Empty(plan.OfType("aws:rds/instance:Instance"));
-        Assert.DoesNotContain(plan.OfType("aws:iam/role:Role"), r => r.Name is "mlflow-irsa" or "external-secrets-irsa");
+        Assert.DoesNotContain(plan.OfType("aws:iam/role:Role"), r => r.Name.StartsWith("mlflow-", StringComparison.Ordinal) || r.Name.StartsWith("external-secrets-", StringComparison.Ordinal));
         Assert.Empty(plan.OfType("kubernetes:karpenter.sh/v1:NodePool"));
         Assert.Empty(plan.OfType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"));
         Assert.Single(plan.OfType("aws:eks/cluster:Cluster"));

@@ -26,6 +26,10 @@ public static class ChartValues
         // The chart copies podSecurityContext into the pod spec as is, and its values.schema.json allows the field;
         // there is no other way to set seccomp RuntimeDefault, which Pod Security "restricted" requires.
         ["mlflow"] = ["podSecurityContext.seccompProfile"],
+
+        // The chart copies podSecurityContext and securityContext into the pod as they are; its defaults lack the
+        // fields Pod Security "restricted" requires (non-root and RuntimeDefault seccomp for the pod, no capabilities).
+        ["aws-load-balancer-controller"] = ["podSecurityContext.runAsNonRoot", "podSecurityContext.seccompProfile", "securityContext.capabilities"],
     };
 
     /// <summary>
