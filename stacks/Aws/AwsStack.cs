@@ -294,7 +294,7 @@ public static partial class AwsStack
                         // The controller runs on the system nodes and its nodes join through their access entry. The node
                         // classes name the node role and the queue by name: depending on the whole infrastructure keeps
                         // them until the pools are gone and their instances terminated.
-                        DependsOn = [.. cluster.Ready, karpenterAws],
+                        DependsOn = [.. cluster.Ready, karpenterAws, .. bindings],
                     });
                 },
             ],

@@ -23,7 +23,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_cluster_is_private_encrypted_audited_and_reached_through_its_own_provider()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         Assert.Equal("aws", plan.Cloud);
         var cluster = Single(plan, "aws:eks/cluster:Cluster", "eks");
@@ -53,7 +53,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Plan_passes_the_ids_aws_really_assigns_to_queue_policies_and_secret_versions()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         // A queue's ID is its URL and a secret's ID its ARN: the plan must not hide a wrong reference behind names.
         var queueUrl = Assert.Single(plan.OfType("aws:sqs/queuePolicy:QueuePolicy")).Inputs["queueUrl"]!.GetValue<string>();
@@ -65,7 +65,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_network_has_a_nat_gateway_per_zone_and_flow_logs()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
         Assert.Equal(3, plan.OfType("aws:ec2/natGateway:NatGateway").Count());
         Assert.Equal("10.50.0.0/16", Assert.Single(plan.OfType("aws:ec2/vpc:Vpc")).Inputs["cidrBlock"]!.GetValue<string>());
         Assert.Single(plan.OfType("aws:ec2/flowLog:FlowLog"));
@@ -80,7 +80,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_nodes_use_imdsv2_and_gpu_pools_are_tainted_and_limited()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         var template = Assert.Single(plan.OfType("aws:ec2/launchTemplate:LaunchTemplate")).Inputs;
         Assert.Equal("required", template["metadataOptions"]!["httpTokens"]!.GetValue<string>());
@@ -133,7 +133,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_interruption_queue_is_fed_by_eventbridge_and_wired_into_karpenter()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         var queue = Assert.Single(plan.OfType("aws:sqs/queue:Queue")).Inputs;
         Assert.True(queue["sqsManagedSseEnabled"]!.GetValue<bool>());
@@ -166,7 +166,7 @@ public class AwsStackScenarioTests
     public async Task Staging_irsa_roles_trust_exactly_their_service_account(string role, string subject, string? output)
     {
         // Staging keeps IRSA (mlplatform:aws.identity: irsa); production uses the default, EKS Pod Identity.
-        var plan = await Scenario.StackFileAsync("staging");
+        var plan = await AwsPlans.Staging;
 
         var trust = AwsTestSupport.ParseString(Single(plan, "aws:iam/role:Role", role)["assumeRolePolicy"]);
         Assert.Equal(subject, Subject(trust));
@@ -181,7 +181,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_identities_reach_only_their_own_resources()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         var bucket = plan.Outputs["artifactBucket"]!.GetValue<string>();
         var mlflow = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "mlflow-pod-identity")["policy"]).ToJsonString();
@@ -197,7 +197,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_data_stores_are_encrypted_highly_available_and_protected()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         Assert.True(Assert.Single(plan.OfType("aws:rds/instance:Instance")).Protected);
         Assert.True(plan.Get("aws:s3/bucket:Bucket", "mlflow-artifacts").Protected);
@@ -224,7 +224,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Karpenter_waits_for_the_cluster_and_outlives_nothing_it_needs()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
         var karpenter = plan.Get("mlplatform:aws:Karpenter", "karpenter");
 
         Assert.Contains(plan.Get("aws:eks/nodeGroup:NodeGroup", "eks-system").Urn, karpenter.DependsOn);
@@ -253,7 +253,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Staging_is_small_public_to_its_ranges_and_spot()
     {
-        var plan = await Scenario.StackFileAsync("staging");
+        var plan = await AwsPlans.Staging;
 
         var vpcConfig = Single(plan, "aws:eks/cluster:Cluster", "eks")["vpcConfig"]!;
         Assert.True(vpcConfig["endpointPublicAccess"]!.GetValue<bool>());
