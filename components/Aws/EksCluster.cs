@@ -76,7 +76,7 @@ public sealed class EksClusterArgs
 
 /// <summary>
 /// An EKS cluster locked down by default: private endpoint, KMS envelope encryption of secrets, every control-plane
-/// log, access entries instead of aws-auth (no implicit admin for the creator), an OIDC provider for IRSA, an
+/// log, access entries instead of aws-auth (no implicit admin for the creator), EKS Pod Identity (or an OIDC provider for IRSA), an
 /// on-demand system node group with IMDSv2 and encrypted gp3 volumes, and the core add-ons.
 /// </summary>
 public sealed class EksCluster : ComponentResource

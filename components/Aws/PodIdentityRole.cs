@@ -62,24 +62,7 @@ public sealed class PodIdentityRole : ComponentResource
             Tags = AwsTags.Of(args.Tags),
         }, child);
 
-        var grants = new List<Resource>();
-        for (var i = 0; i < args.ManagedPolicyArns.Length; i++)
-        {
-            grants.Add(new RolePolicyAttachment($"{name}-{i}", new RolePolicyAttachmentArgs
-            {
-                Role = role.Name,
-                PolicyArn = args.ManagedPolicyArns[i],
-            }, child));
-        }
-
-        if (args.InlinePolicy is not null)
-        {
-            grants.Add(new RolePolicy(name, new RolePolicyArgs
-            {
-                Role = role.Id,
-                Policy = args.InlinePolicy,
-            }, child));
-        }
+        var grants = RolePermissions.Grant(name, role, args.ManagedPolicyArns, args.InlinePolicy, child);
 
         RoleArn = role.Arn;
         ServiceAccountKey = $"{args.Namespace}/{args.ServiceAccount}";
