@@ -121,26 +121,40 @@ public sealed class AwsLoadBalancerController : ComponentResource
         };
         if (settings.HighAvailability)
         {
+            // The platform's HA rule: one pod may go at a time, never two replicas on one node (counting only nodes
+            // they may run on), zones balanced as far as capacity allows.
             values["podDisruptionBudget"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 };
             values["topologySpreadConstraints"] = new object[]
             {
-                new Dictionary<string, object>
-                {
-                    ["maxSkew"] = 1,
-                    ["topologyKey"] = "topology.kubernetes.io/zone",
-                    ["whenUnsatisfiable"] = "ScheduleAnyway",
-                    ["labelSelector"] = new Dictionary<string, object>
-                    {
-                        ["matchLabels"] = new Dictionary<string, object>
-                        {
-                            ["app.kubernetes.io/name"] = ReleaseName,
-                            ["app.kubernetes.io/instance"] = ReleaseName,
-                        },
-                    },
-                },
+                Spread("kubernetes.io/hostname", "DoNotSchedule"),
+                Spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
             };
         }
 
         return values;
+    }
+
+    private static Dictionary<string, object> Spread(string topologyKey, string whenUnsatisfiable)
+    {
+        var constraint = new Dictionary<string, object>
+        {
+            ["maxSkew"] = 1,
+            ["topologyKey"] = topologyKey,
+            ["whenUnsatisfiable"] = whenUnsatisfiable,
+            ["labelSelector"] = new Dictionary<string, object>
+            {
+                ["matchLabels"] = new Dictionary<string, object>
+                {
+                    ["app.kubernetes.io/instance"] = ReleaseName,
+                    ["app.kubernetes.io/name"] = ReleaseName,
+                },
+            },
+        };
+        if (whenUnsatisfiable == "DoNotSchedule")
+        {
+            constraint["nodeTaintsPolicy"] = "Honor";
+        }
+
+        return constraint;
     }
 }

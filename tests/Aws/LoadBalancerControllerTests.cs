@@ -45,9 +45,11 @@ public class LoadBalancerControllerTests
         var ha = Values(ha: true);
         Assert.Equal(2, ha["replicaCount"]!.AsInt());
         Assert.Equal(1, ha["podDisruptionBudget"]!["maxUnavailable"]!.AsInt());
-        var spread = Assert.Single(ha["topologySpreadConstraints"]!.AsArray())!;
-        Assert.Equal("topology.kubernetes.io/zone", spread["topologyKey"]!.GetValue<string>());
-        Assert.Equal(AwsLoadBalancerController.ReleaseName, spread["labelSelector"]!["matchLabels"]!["app.kubernetes.io/instance"]!.GetValue<string>());
+        var spread = ha["topologySpreadConstraints"]!.AsArray().ToDictionary(c => c!["topologyKey"]!.GetValue<string>(), c => c!);
+        Assert.Equal("DoNotSchedule", spread["kubernetes.io/hostname"]["whenUnsatisfiable"]!.GetValue<string>());
+        Assert.Equal("Honor", spread["kubernetes.io/hostname"]["nodeTaintsPolicy"]!.GetValue<string>());
+        Assert.Equal("ScheduleAnyway", spread["topology.kubernetes.io/zone"]["whenUnsatisfiable"]!.GetValue<string>());
+        Assert.All(spread.Values, c => Assert.Equal(AwsLoadBalancerController.ReleaseName, c["labelSelector"]!["matchLabels"]!["app.kubernetes.io/instance"]!.GetValue<string>()));
 
         var single = Values(ha: false);
         Assert.Equal(1, single["replicaCount"]!.AsInt());
