@@ -130,6 +130,8 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             Replicas = config.Mlflow.Replicas ?? (config.IsProduction ? 2 : 1),
+            PriorityClassName = PriorityTier.Ladder[1].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Database = database,
             ArtifactStoreUri = cloud.ArtifactStoreUri is { } uri ? (Input<string>)uri : null,
             ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
@@ -147,6 +149,8 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Pipeline = new TrainingPipeline
             {
                 TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : new GpuPlacement(pool.Labels),
@@ -168,6 +172,8 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Application = app,
             ApplicationReady = app is not null && tenancy.Namespaces.TryGetValue(app.Namespace, out var destination) ? [destination, .. ready] : [.. ready],
             Labels = labels,

@@ -93,4 +93,22 @@ public class ChartAvailabilityTests
         Assert.All(Entry(chart, version).Components, component => Assert.DoesNotContain(
             ComponentAvailability.Of(chart, component, defaults).Verdict, new[] { BudgetVerdict.BlocksEvictions, BudgetVerdict.Invalid }));
     }
+
+    [Fact]
+    public void The_labels_the_components_select_by_are_labels_the_table_s_charts_put_on_their_pods()
+    {
+        IReadOnlyDictionary<string, string> Pods(string chart, string component, string release) =>
+            ChartAvailability.Charts.Single(c => c.Chart == chart).Components.Single(c => c.Name == component).Scheduling.PodLabelsOf(release);
+        void Selects(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> pods) =>
+            Assert.All(selector, l => Assert.Equal(l.Value, pods.GetValueOrDefault(l.Key)));
+
+        Selects(Mlflow.SelectorLabels(), Pods("mlflow", "mlflow", Mlflow.ReleaseName));
+        Selects(CertManager.PodLabels("cert-manager", "controller"), Pods("cert-manager", "controller", CertManager.ReleaseName));
+        Selects(CertManager.PodLabels("webhook", "webhook"), Pods("cert-manager", "webhook", CertManager.ReleaseName));
+        Selects(CertManager.PodLabels("cainjector", "cainjector"), Pods("cert-manager", "cainjector", CertManager.ReleaseName));
+        Selects(Kyverno.PodLabels("admission-controller"), Pods("kyverno", "admission-controller", Kyverno.ReleaseName));
+        Selects(EnvoyGateway.ControllerPodLabels, Pods("gateway-helm", "envoy-gateway", EnvoyGateway.ReleaseName));
+        Selects(KubePrometheusStack.PrometheusPodLabels, Pods("kube-prometheus-stack", "prometheus", KubePrometheusStack.ReleaseName));
+        Selects(KubePrometheusStack.AlertmanagerPodLabels, Pods("kube-prometheus-stack", "alertmanager", KubePrometheusStack.ReleaseName));
+    }
 }
