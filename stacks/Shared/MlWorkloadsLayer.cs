@@ -77,6 +77,7 @@ public static class MlWorkloadsLayer
         Name = SampleModelName,
         Model = sample.Model,
         Gpus = sample.Gpus,
+        Replicas = sample.Replicas,
         Placement = new GpuPlacement(sample.NodePool.Labels),
         CanaryModel = sample.CanaryModel,
         CanaryTrafficPercent = sample.CanaryTrafficPercent,

@@ -110,5 +110,6 @@ public class ChartAvailabilityTests
         Selects(EnvoyGateway.ControllerPodLabels, Pods("gateway-helm", "envoy-gateway", EnvoyGateway.ReleaseName));
         Selects(KubePrometheusStack.PrometheusPodLabels, Pods("kube-prometheus-stack", "prometheus", KubePrometheusStack.ReleaseName));
         Selects(KubePrometheusStack.AlertmanagerPodLabels, Pods("kube-prometheus-stack", "alertmanager", KubePrometheusStack.ReleaseName));
+        Assert.Equal(VllmInferenceService.PredictorPodLabels("m"), DisruptionBudgetRule.PredictorPodLabels("m"));
     }
 }

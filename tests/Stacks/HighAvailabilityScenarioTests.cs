@@ -211,6 +211,39 @@ public class HighAvailabilityScenarioTests
         Assert.Empty(DisruptionBudgetRule.Check(plan.ToPolicyItems()));
     }
 
+    [Fact]
+    public async Task A_replicated_model_server_is_spread_over_gpu_nodes_and_budgeted_over_its_predictors()
+    {
+        var config = Scenario.Existing("production");
+        config["nodePools"] = new[]
+        {
+            new { name = "gpu", role = "gpu", accelerator = "l4", min = 0, max = 4, taints = new[] { new { key = "nvidia.com/gpu", value = "present", effect = "NoSchedule" } } },
+        };
+        config["kserve"] = new { sampleModel = new { model = "a/stable", replicas = 2, canaryModel = "a/next", canaryTrafficPercent = 10 } };
+
+        var plan = await Scenario.RunAsync(config);
+
+        var isvc = Assert.Single(plan.OfType("kubernetes:serving.kserve.io/v1beta1:InferenceService"));
+        var predictor = isvc.Inputs["spec"]!["predictor"]!;
+        Assert.Equal(2, predictor["minReplicas"]!.GetValue<long>());
+        Assert.Equal(2, predictor["maxReplicas"]!.GetValue<long>());
+        Assert.Empty(CrdSchema.Problems("serving.kserve.io", "v1beta1", "InferenceService", isvc.Inputs));
+
+        // KServe labels stable and canary predictor pods alike; the budget and the spread count them together.
+        var pods = VllmInferenceService.PredictorPodLabels(MlWorkloadsLayerSample);
+        var constraints = predictor["topologySpreadConstraints"]!.AsArray();
+        Assert.Equal([TopologySpread.HostKey, TopologySpread.ZoneKey], constraints.Select(c => c!["topologyKey"]!.GetValue<string>()).ToArray());
+        Assert.All(constraints, c => Assert.True(DisruptionBudgetRule.Selects(c!["labelSelector"], pods)));
+
+        var budget = Assert.Single(plan.OfType("kubernetes:policy/v1:PodDisruptionBudget"));
+        Assert.Equal("serving", budget.Inputs["metadata"]!["namespace"]!.GetValue<string>());
+        Assert.True(DisruptionBudgetRule.Selects(budget.Inputs["spec"]!["selector"], pods));
+        Assert.Equal(BudgetVerdict.Protected, ComponentAvailability.Judge(Rendered(budget), 2).Verdict);
+        Assert.Empty(PlanRules.Check(plan.ToPolicyItems()));
+    }
+
+    private const string MlWorkloadsLayerSample = MlPlatform.Stacks.Shared.MlWorkloadsLayer.SampleModelName;
+
     private static RenderedBudget Rendered(PlannedResource budget) =>
         new(budget.Inputs["spec"]!["minAvailable"], budget.Inputs["spec"]!["maxUnavailable"], []);
 }
