@@ -144,6 +144,21 @@ public sealed class EnvoyGateway : ComponentResource
     /// <summary>The HTTP-to-HTTPS redirect, when TLS is on.</summary>
     public K8s.ApiExtensions.CustomResource? RedirectRoute { get; }
 
+    /// <summary>The labels of the controller's pods (<c>control-plane</c> and the chart's selector labels).</summary>
+    public static IReadOnlyDictionary<string, string> ControllerPodLabels { get; } = TopologySpread.Labels(
+        ("control-plane", "envoy-gateway"), ("app.kubernetes.io/name", "gateway-helm"), ("app.kubernetes.io/instance", ReleaseName));
+
+    /// <summary>
+    /// The labels Envoy Gateway puts on every proxy pod; with <see cref="ProxyGatewayLabelKeys"/> they single out the
+    /// proxies of one Gateway.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ProxyPodLabels { get; } = TopologySpread.Labels(
+        ("app.kubernetes.io/name", "envoy"), ("app.kubernetes.io/component", "proxy"), ("app.kubernetes.io/managed-by", "envoy-gateway"));
+
+    /// <summary>The proxy pod labels naming their Gateway (one EnvoyProxy parameterises every Gateway of the class).</summary>
+    public static IReadOnlyList<string> ProxyGatewayLabelKeys { get; } =
+        ["gateway.envoyproxy.io/owning-gateway-name", "gateway.envoyproxy.io/owning-gateway-namespace"];
+
     /// <summary>The chart values.</summary>
     public static Dictionary<string, object> Values(EnvoyGatewayArgs args)
     {
@@ -153,10 +168,9 @@ public sealed class EnvoyGateway : ComponentResource
             deployment["priorityClassName"] = args.PriorityClassName;
         }
 
-        return new()
+        var values = new Dictionary<string, object>
         {
             ["deployment"] = deployment,
-            ["podDisruptionBudget"] = new Dictionary<string, object> { ["minAvailable"] = args.HighAvailability ? 1 : 0 },
             ["config"] = new Dictionary<string, object>
             {
                 ["envoyGateway"] = new Dictionary<string, object>
@@ -165,21 +179,41 @@ public sealed class EnvoyGateway : ComponentResource
                 },
             },
         };
+        if (args.HighAvailability)
+        {
+            // The template renders the budget only for an integer bound >= 1; its default minAvailable: 0 stays off.
+            values["podDisruptionBudget"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 };
+            deployment["pod"] = new Dictionary<string, object> { ["topologySpreadConstraints"] = TopologySpread.Constraints(ControllerPodLabels) };
+        }
+
+        return values;
     }
 
     /// <summary>
-    /// The EnvoyProxy spec: data-plane replicas and disruption budget, and the proxy Service the cloud's load
-    /// balancer fronts (its class, annotations and source ranges), which Envoy Gateway creates and keeps in sync.
+    /// The EnvoyProxy spec: data-plane replicas, priority, spread and disruption budget, and the proxy Service the
+    /// cloud's load balancer fronts (its class, annotations and source ranges), which Envoy Gateway creates and keeps
+    /// in sync.
     /// </summary>
     public static Dictionary<string, object> ProxySpec(EnvoyGatewayArgs args, IReadOnlyDictionary<string, string>? serviceAnnotations = null)
     {
-        var kubernetes = new Dictionary<string, object>
+        var pod = new Dictionary<string, object>();
+        if (args.PriorityClassName is not null)
         {
-            ["envoyDeployment"] = new Dictionary<string, object> { ["replicas"] = args.HighAvailability ? 2 : 1 },
-        };
+            pod["priorityClassName"] = args.PriorityClassName;
+        }
+
+        var deployment = new Dictionary<string, object> { ["replicas"] = args.HighAvailability ? 2 : 1 };
+        var kubernetes = new Dictionary<string, object> { ["envoyDeployment"] = deployment };
         if (args.HighAvailability)
         {
-            kubernetes["envoyPDB"] = new Dictionary<string, object> { ["minAvailable"] = 1 };
+            // Envoy Gateway copies the constraints as given; its own budget selects the proxies of each Gateway.
+            pod["topologySpreadConstraints"] = TopologySpread.Constraints(ProxyPodLabels, ProxyGatewayLabelKeys);
+            kubernetes["envoyPDB"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 };
+        }
+
+        if (pod.Count > 0)
+        {
+            deployment["pod"] = pod;
         }
 
         var service = new Dictionary<string, object>();
