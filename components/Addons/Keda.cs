@@ -73,6 +73,14 @@ public sealed class Keda : ComponentResource
                 ["metricServer"] = Budget(),
                 ["webhooks"] = Budget(),
             };
+
+            // The chart renders the constraints as given: each names its component's pod label.
+            values["topologySpreadConstraints"] = new Dictionary<string, object>
+            {
+                ["operator"] = TopologySpread.Constraints(TopologySpread.Labels(("app", "keda-operator"))),
+                ["metricsServer"] = TopologySpread.Constraints(TopologySpread.Labels(("app", "keda-operator-metrics-apiserver"))),
+                ["webhooks"] = TopologySpread.Constraints(TopologySpread.Labels(("app", "keda-admission-webhooks"))),
+            };
         }
 
         if (args.PriorityClassName is not null)

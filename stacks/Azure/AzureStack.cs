@@ -287,9 +287,7 @@ public static partial class AzureStack
             ClusterReady = [.. cluster.Ready, pools, .. privateDns],
             SpotNodeTaints = [AzureNodePools.SpotTaint],
             ProvidedKeda = config.Addons.Keda ? new ProvidedAddon(AksSystemNamespace) : null,
-
-            // AKS's konnectivity agents carry the API server's calls to webhooks from kube-system.
-            WebhookRelayNamespaces = [AksSystemNamespace],
+            NamespaceAllowRules = NamespaceAllowRules(config),
         };
 
         outputs["location"] = location;
@@ -307,6 +305,22 @@ public static partial class AzureStack
         outputs["nodePools"] = AzureNodePools.Summary(config);
         return new AzurePlatform(integration, kubernetes, outputs);
     }
+
+    /// <summary>
+    /// The openings AKS needs beyond the allow matrix: the API server's calls to webhooks reach the cluster through
+    /// konnectivity, whose agents run in kube-system, so every namespace serving webhooks accepts them from there too
+    /// (under Cilium an ipBlock cannot select pod addresses).
+    /// </summary>
+    public static ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>> NamespaceAllowRules(PlatformConfig config) =>
+        config.Namespaces.Where(n => !n.WebhookPorts.IsEmpty).ToImmutableDictionary(
+            n => n.Name,
+            n => ImmutableArray.Create(new NetworkAllowRule
+            {
+                Name = "webhooks-from-konnectivity",
+                Direction = TrafficDirection.Ingress,
+                Namespaces = [ImmutableDictionary<string, string>.Empty.Add("kubernetes.io/metadata.name", AksSystemNamespace)],
+                Ports = [.. n.WebhookPorts.Select(p => new NetworkPort(p))],
+            }));
 
     /// <summary>The tags of every Azure resource of the stack (Azure tag names cannot hold <c>/</c>).</summary>
     public static ImmutableDictionary<string, string> Tags(PlatformConfig config, string clusterName) =>

@@ -46,6 +46,9 @@ public static class PlatformNamespaces
     /// <summary>The namespace of Karpenter (AWS).</summary>
     public const string Karpenter = "karpenter";
 
+    /// <summary>The namespace of the AWS Load Balancer Controller (AWS).</summary>
+    public const string AwsLoadBalancerController = "aws-load-balancer-controller";
+
     /// <summary>The namespace of the KEDA chart (not on Azure, where AKS runs KEDA as a managed add-on in kube-system).</summary>
     public const string Keda = "keda";
 
@@ -73,6 +76,7 @@ public static class PlatformNamespaces
         new(Kyverno, a => a.Kyverno, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
         new(ExternalSecrets, a => a.ExternalSecrets, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [10250]),
         new(Karpenter, _ => true, CloudKind.Aws, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [8443]),
+        new(AwsLoadBalancerController, _ => true, CloudKind.Aws, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
 
         // The API server calls KEDA's admission webhooks (9443) and its external metrics API server (6443).
         new(Keda, a => a.Keda, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443, 6443]) { ExceptOn = CloudKind.Azure },

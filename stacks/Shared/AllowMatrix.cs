@@ -71,10 +71,9 @@ public static class AllowMatrix
     /// <summary>Every allow rule of one namespace: role edges, then the address-range openings its role needs.</summary>
     /// <param name="ns">The namespace.</param>
     /// <param name="config">The stack's configuration.</param>
-    /// <param name="traffic">What the cloud adds to the picture (where KEDA runs, who relays webhook calls); none by default.</param>
-    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, PlatformConfig config, ClusterTraffic? traffic = null)
+    /// <param name="kedaNamespace">Where KEDA runs (its chart's namespace, or the cloud's add-on's); null without KEDA.</param>
+    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, PlatformConfig config, string? kedaNamespace = null)
     {
-        traffic ??= ClusterTraffic.None;
         var network = config.Network;
         var rules = ImmutableArray.CreateBuilder<NetworkAllowRule>();
         foreach (var edge in EdgesFor(config))
@@ -106,15 +105,12 @@ public static class AllowMatrix
 
         if (!ns.WebhookPorts.IsEmpty)
         {
-            rules.Add(Cidrs("webhooks", TrafficDirection.Ingress, network.ApiServerCidrs, [.. ns.WebhookPorts]) with
-            {
-                Namespaces = [.. traffic.WebhookRelayNamespaces.Select(NamespaceNamed)],
-            });
+            rules.Add(Cidrs("webhooks", TrafficDirection.Ingress, network.ApiServerCidrs, [.. ns.WebhookPorts]));
         }
 
         // KEDA's Prometheus triggers query Prometheus's API: from wherever KEDA runs (its own namespace, or the
         // cloud's add-on in kube-system), to the Prometheus pods' port only.
-        if (traffic.KedaNamespace is { } keda && config.Addons.Monitoring)
+        if (kedaNamespace is { } keda && config.Addons.Monitoring)
         {
             if (ns.Role == NamespaceRole.Monitoring)
             {
@@ -181,13 +177,4 @@ public sealed record AllowEdge(NamespaceRole From, NamespaceRole? To, string Why
 
     /// <summary>The stack setting the edge depends on; null when it always applies.</summary>
     public Func<PlatformConfig, bool>? When { get; init; }
-}
-
-/// <summary>Facts of the cluster the allow matrix needs beyond configuration, from the cloud stack.</summary>
-/// <param name="KedaNamespace">Where KEDA runs (its chart's namespace or the cloud's add-on's); null without KEDA.</param>
-/// <param name="WebhookRelayNamespaces">Namespaces whose pods relay the API server's webhook calls (AKS: kube-system).</param>
-public sealed record ClusterTraffic(string? KedaNamespace, ImmutableArray<string> WebhookRelayNamespaces)
-{
-    /// <summary>Nothing beyond configuration.</summary>
-    public static ClusterTraffic None { get; } = new(null, []);
 }

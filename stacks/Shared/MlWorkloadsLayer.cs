@@ -77,12 +77,12 @@ public static class MlWorkloadsLayer
         Name = SampleModelName,
         Model = sample.Model,
         Gpus = sample.Gpus,
+        Replicas = sample.Replicas,
         Placement = NodePoolScheduling.PlacementOn(sample.NodePool, cloud ?? CloudIntegration.None),
         CanaryModel = sample.CanaryModel,
         CanaryTrafficPercent = sample.CanaryTrafficPercent,
         ServiceAccountName = Tenancy.InferenceServiceAccountName,
-        MinReplicas = sample.MinReplicas,
-        MaxReplicas = sample.MaxReplicas,
+        MaxReplicas = sample.Autoscaled ? sample.MaxReplicas : null,
         ExternallyScaled = sample.Autoscaled,
     };
 
@@ -91,7 +91,7 @@ public static class MlWorkloadsLayer
     {
         InferenceService = SampleModelName,
         Namespace = PlatformNamespaces.Serving,
-        MinReplicas = sample.MinReplicas,
+        MinReplicas = sample.Replicas,
         MaxReplicas = sample.MaxReplicas,
         PrometheusUrl = KubePrometheusStack.PrometheusUrl(PlatformNamespaces.Monitoring),
     };
@@ -157,6 +157,8 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             Replicas = config.Mlflow.Replicas ?? (config.IsProduction ? 2 : 1),
+            PriorityClassName = PriorityTier.Ladder[1].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Database = database,
             ArtifactStoreUri = cloud.ArtifactStoreUri is { } uri ? (Input<string>)uri : null,
             ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
@@ -175,6 +177,8 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Pipeline = new TrainingPipeline
             {
                 TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : NodePoolScheduling.PlacementOn(pool, cloud),
@@ -197,6 +201,8 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Application = app,
             ApplicationReady = app is not null && tenancy.Namespaces.TryGetValue(app.Namespace, out var destination) ? [destination, .. ready] : [.. ready],
             Labels = labels,

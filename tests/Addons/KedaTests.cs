@@ -102,7 +102,7 @@ public class KedaTests
     [Fact]
     public void Externally_scaled_inference_services_hand_their_replicas_to_keda()
     {
-        var model = new InferenceModel { Name = "sample-llm", Model = "Qwen/Qwen2.5-0.5B-Instruct", MinReplicas = 2, MaxReplicas = 5, ExternallyScaled = true, CanaryModel = "Qwen/Qwen2.5-1.5B-Instruct", CanaryTrafficPercent = 10 };
+        var model = new InferenceModel { Name = "sample-llm", Model = "Qwen/Qwen2.5-0.5B-Instruct", Replicas = 2, MaxReplicas = 5, ExternallyScaled = true, CanaryModel = "Qwen/Qwen2.5-1.5B-Instruct", CanaryTrafficPercent = 10 };
         var spec = Json.Of(VllmInferenceService.Spec(model));
 
         Assert.Equal(2, spec["predictor"]!["minReplicas"]!.GetValue<int>());

@@ -280,14 +280,22 @@ public class AzureStackScenarioTests(AzurePlans plans) : IClassFixture<AzurePlan
     {
         var plan = await plans.Production;
 
-        var webhooks = plan.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
-            .Single(p => p.Inputs["metadata"]!["namespace"]!.GetValue<string>() == "cert-manager" && p.Inputs["metadata"]!["name"]!.GetValue<string>() == "allow-webhooks").Inputs["spec"]!;
-        var peers = webhooks["ingress"]![0]!["from"]!.AsArray();
-        Assert.Contains(peers, p => p!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"]?.GetValue<string>() == "kube-system");
-        Assert.Contains(peers, p => p!["ipBlock"]?["cidr"]?.GetValue<string>() == "10.70.0.0/16");
+        NetworkAllowRuleCheck(plan, "cert-manager", "allow-webhooks", p => p!["ipBlock"]?["cidr"]?.GetValue<string>() == "10.70.0.0/16");
+        NetworkAllowRuleCheck(plan, "cert-manager", "allow-webhooks-from-konnectivity",
+            p => p!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"]?.GetValue<string>() == "kube-system");
+        Assert.Equal(10250, plan.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            .Single(p => p.Inputs["metadata"]!["namespace"]!.GetValue<string>() == "cert-manager" && p.Inputs["metadata"]!["name"]!.GetValue<string>() == "allow-webhooks-from-konnectivity")
+            .Inputs["spec"]!["ingress"]![0]!["ports"]![0]!["port"]!.AsInt());
         Assert.Equal("10.70.0.0/16", Single(plan, "azure-native:network:VirtualNetwork", "network-vnet")["addressSpace"]!["addressPrefixes"]![0]!.GetValue<string>());
         Assert.Equal(365, Single(plan, "azure-native:network:FlowLog", "network-flow-logs")["retentionPolicy"]!["days"]!.AsInt());
         Assert.Equal(365, Single(plan, "azure-native:operationalinsights:Workspace", "logs")["retentionInDays"]!.AsInt());
+    }
+
+    private static void NetworkAllowRuleCheck(PlanResult plan, string ns, string name, Func<JsonNode?, bool> peer)
+    {
+        var spec = plan.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            .Single(p => p.Inputs["metadata"]!["namespace"]!.GetValue<string>() == ns && p.Inputs["metadata"]!["name"]!.GetValue<string>() == name).Inputs["spec"]!;
+        Assert.Contains(spec["ingress"]![0]!["from"]!.AsArray(), p => peer(p));
     }
 
     [Fact]

@@ -84,31 +84,31 @@ public class KedaPlacementTests(AwsStagingPlan staging) : IClassFixture<AwsStagi
             return addons is null ? config : config.Set("addons", addons);
         }
 
-        Assert.Equal(2, Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct" }).Read().Kserve.SampleModel!.MaxReplicas);
-        Assert.True(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct" }).Read().Kserve.SampleModel!.Autoscaled);
+        var fixedSize = Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct" }).Read().Kserve.SampleModel!;
+        Assert.Equal(1, fixedSize.MaxReplicas);
+        Assert.False(fixedSize.Autoscaled);
+        var scaled = Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 2 }).Read().Kserve.SampleModel!;
+        Assert.True(scaled.Autoscaled);
+        Assert.Equal(2, scaled.MaxReplicas);
         Assert.Contains("enable mlplatform:addons.keda", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 2 }, new { keda = false }).Problems()).Message, StringComparison.Ordinal);
-        Assert.Equal("mlplatform:kserve.sampleModel.maxReplicas", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", minReplicas = 2, maxReplicas = 1 }).Problems()).Key);
-        Assert.Contains("do not fit on pool", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3 }).Problems()).Message, StringComparison.Ordinal);
-        Assert.Contains("1 canary", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 2, canaryModel = "Qwen/Qwen2.5-1.5B-Instruct", canaryTrafficPercent = 10 }).Problems()).Message, StringComparison.Ordinal);
+        Assert.Equal("mlplatform:kserve.sampleModel.maxReplicas", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", replicas = 2, maxReplicas = 1 }).Problems()).Key);
+        Assert.Contains("exceed the 2 GPUs pool", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3 }).Problems()).Message, StringComparison.Ordinal);
+        Assert.Contains("and 1 canary", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 2, canaryModel = "Qwen/Qwen2.5-1.5B-Instruct", canaryTrafficPercent = 10 }).Problems()).Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Allow_matrix_opens_prometheus_to_keda_and_webhooks_to_the_relay_namespaces()
+    public void Allow_matrix_opens_prometheus_to_wherever_keda_runs()
     {
         var config = ConfigFixture.Valid().Read();
-        var traffic = new ClusterTraffic("kube-system", ["kube-system"]);
 
-        var monitoring = AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.Monitoring)!, config, traffic);
+        var monitoring = AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.Monitoring)!, config, "kube-system");
         var fromKeda = Assert.Single(monitoring, r => r.Name == "from-keda");
         Assert.Equal("kube-system", fromKeda.Namespaces[0]["kubernetes.io/metadata.name"]);
         Assert.Equal(9090, Assert.Single(fromKeda.Ports).Port);
-        var webhooks = Assert.Single(AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.CertManager)!, config, traffic), r => r.Name == "webhooks");
-        Assert.Equal("kube-system", Assert.Single(webhooks.Namespaces)["kubernetes.io/metadata.name"]);
-        Assert.NotEmpty(webhooks.Cidrs);
-
-        // Without cloud facts nothing changes: no KEDA edge, webhooks from the API server ranges only.
         Assert.DoesNotContain(AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.Monitoring)!, config), r => r.Name == "from-keda");
-        Assert.Empty(Assert.Single(AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.CertManager)!, config), r => r.Name == "webhooks").Namespaces);
+
+        var keda = AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.Keda)!, config, PlatformNamespaces.Keda);
+        Assert.Equal("monitoring", Assert.Single(keda, r => r.Name == "to-prometheus").Namespaces[0]["kubernetes.io/metadata.name"]);
     }
 
     [Fact]
