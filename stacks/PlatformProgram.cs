@@ -1,4 +1,5 @@
 using MlPlatform.Stacks.Aws;
+using MlPlatform.Stacks.Azure;
 using MlPlatform.Stacks.Configuration;
 using MlPlatform.Stacks.Existing;
 using Pulumi;
@@ -23,8 +24,9 @@ public static class PlatformProgram
         {
             CloudKind.Existing => ExistingClusterStack.Deploy(config, kubeconfig),
             CloudKind.Aws => AwsStack.Deploy(config),
+            CloudKind.Azure => AzureStack.Deploy(config),
             _ => throw new ConfigValidationException(
-                [new ConfigProblem(ConfigReader.Key("cloud"), $"the '{ConfigReader.Lower(config.Cloud)}' stack is not available in this version; use 'aws' or 'existing'")]),
+                [new ConfigProblem(ConfigReader.Key("cloud"), $"the '{ConfigReader.Lower(config.Cloud)}' stack is not available in this version; use 'aws', 'azure' or 'existing'")]),
         };
     }
 }

@@ -92,6 +92,12 @@ public sealed class Kserve : ComponentResource
         {
             var serviceOptions = new CustomResourceOptions { Parent = this, DependsOn = { ResourcesRelease } };
             serviceOptions.DependsOn.AddRange(args.ServingReady.Select(r => (Input<Resource>)r).ToList());
+            var annotations = new InputMap<string> { [VllmInferenceService.DeploymentModeAnnotation] = VllmInferenceService.StandardMode };
+            if (model.ExternallyScaled)
+            {
+                annotations[VllmInferenceService.AutoscalerClassAnnotation] = VllmInferenceService.ExternalAutoscaler;
+            }
+
             SampleInferenceService = new K8s.ApiExtensions.CustomResource(model.Name, new KubernetesObjectArgs(
                 "serving.kserve.io/v1beta1",
                 "InferenceService",
@@ -100,7 +106,7 @@ public sealed class Kserve : ComponentResource
                     Name = model.Name,
                     Namespace = args.ServingNamespace ?? throw new ArgumentException("ServingNamespace is required with a sample model.", nameof(args)),
                     Labels = args.Labels,
-                    Annotations = { [VllmInferenceService.DeploymentModeAnnotation] = VllmInferenceService.StandardMode },
+                    Annotations = annotations,
                 },
                 VllmInferenceService.Spec(model).ToImmutableDictionary()), serviceOptions);
 

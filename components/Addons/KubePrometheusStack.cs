@@ -78,6 +78,15 @@ public sealed class KubePrometheusStack : ComponentResource
     /// </summary>
     public const int GrafanaPort = 3000;
 
+    /// <summary>The Service of the stack's Prometheus (the chart's <c>fullname-prometheus</c>), which KEDA's Prometheus triggers query.</summary>
+    public const string PrometheusService = "kube-prometheus-stack-prometheus";
+
+    /// <summary>The port Prometheus serves its API on (Service and pod, <c>http-web</c>).</summary>
+    public const int PrometheusPort = 9090;
+
+    /// <summary>The in-cluster URL of the stack's Prometheus in a namespace.</summary>
+    public static string PrometheusUrl(string @namespace) => $"http://{PrometheusService}.{@namespace}.svc.cluster.local:{PrometheusPort}";
+
     /// <summary>The value of <see cref="DashboardLabel"/> the sidecar loads.</summary>
     public const string DashboardLabelValue = "1";
 

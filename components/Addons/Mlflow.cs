@@ -38,6 +38,9 @@ public sealed class MlflowArgs
     /// <summary>Annotations of the <c>mlflow</c> service account: its cloud identity (IRSA, workload identity).</summary>
     public InputMap<string> ServiceAccountAnnotations { get; init; } = [];
 
+    /// <summary>Labels of the server's pods that the cloud identity needs (e.g. <c>azure.workload.identity/use</c>).</summary>
+    public ImmutableDictionary<string, string> PodLabels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
     /// <summary>Size of the fallback volume.</summary>
     public string FallbackVolumeSize { get; init; } = "20Gi";
 
@@ -140,6 +143,7 @@ public sealed class Mlflow : ComponentResource
             Database = databaseName is null ? null : new PostgresBackend(t.Item1, t.Item2, databaseName),
             Artifacts = t.Item3 is null ? null : ArtifactStore.Parse(t.Item3),
             ServiceAccountAnnotations = t.Item4,
+            PodLabels = args.PodLabels,
         }));
 
         Release = HelmReleases.Create(ReleaseName, VersionCatalog.Mlflow, args.Namespace, values, releaseOptions);
@@ -300,10 +304,9 @@ public sealed class Mlflow : ComponentResource
             values["priorityClassName"] = settings.PriorityClassName;
         }
 
-        if (settings.Artifacts?.Kind == ArtifactStoreKind.AzureBlob)
+        if (!settings.PodLabels.IsEmpty)
         {
-            // The Azure workload identity webhook injects the federated token into labelled pods only.
-            values["extraPodLabels"] = new Dictionary<string, object> { ["azure.workload.identity/use"] = "true" };
+            values["extraPodLabels"] = settings.PodLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary(l => l.Key, l => (object)l.Value);
         }
 
         return values.ToImmutableDictionary();
@@ -407,6 +410,9 @@ public sealed record MlflowSettings
 
     /// <summary>Annotations of the service account.</summary>
     public ImmutableDictionary<string, string> ServiceAccountAnnotations { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Labels of the server's pods (a cloud identity's webhook selects pods by label).</summary>
+    public ImmutableDictionary<string, string> PodLabels { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
 
 /// <summary>A resolved PostgreSQL endpoint.</summary>

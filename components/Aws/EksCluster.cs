@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json.Nodes;
+using MlPlatform.Components.Kubernetes;
 using Pulumi;
 using Pulumi.Aws.CloudWatch;
 using Pulumi.Aws.Ec2;
@@ -442,34 +442,7 @@ public sealed class EksCluster : ComponentResource
     public ImmutableArray<Resource> Ready => [SystemNodeGroup, .. Addons, .. AdminAccess];
 
     /// <summary>The kubeconfig of a cluster, authenticating with the AWS CLI.</summary>
-    public static string BuildKubeconfig(string clusterName, string endpoint, string certificateAuthority, string region)
-    {
-        var user = new JsonObject
-        {
-            ["exec"] = new JsonObject
-            {
-                ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
-                ["command"] = "aws",
-                ["args"] = new JsonArray("eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"),
-                ["interactiveMode"] = "Never",
-            },
-        };
-        return new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Config",
-            ["clusters"] = new JsonArray(new JsonObject
-            {
-                ["name"] = clusterName,
-                ["cluster"] = new JsonObject { ["server"] = endpoint, ["certificate-authority-data"] = certificateAuthority },
-            }),
-            ["users"] = new JsonArray(new JsonObject { ["name"] = clusterName, ["user"] = user }),
-            ["contexts"] = new JsonArray(new JsonObject
-            {
-                ["name"] = clusterName,
-                ["context"] = new JsonObject { ["cluster"] = clusterName, ["user"] = clusterName },
-            }),
-            ["current-context"] = clusterName,
-        }.ToJsonString();
-    }
+    public static string BuildKubeconfig(string clusterName, string endpoint, string certificateAuthority, string region) =>
+        ExecKubeconfig.Build(clusterName, endpoint, certificateAuthority, "aws",
+            ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"]);
 }

@@ -75,7 +75,11 @@ public sealed class FakeCloud
     {
         Region = region;
         Account = accountId;
+        Azure = new FakeAzure(region);
     }
+
+    /// <summary>The fake Azure Resource Manager (azure-native resources and invokes), in the same region.</summary>
+    public FakeAzure Azure { get; }
 
     /// <summary>The region.</summary>
     public string Region { get; }
@@ -89,6 +93,7 @@ public sealed class FakeCloud
         _ when inputs.TryGetValue("metadata", out var m) && m is ImmutableDictionary<string, object> meta
             && meta.TryGetValue("name", out var objectName) =>
             meta.TryGetValue("namespace", out var ns) ? $"{ns}/{objectName}" : $"{objectName}",
+        _ when type.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.IdFor(type, name, inputs),
         _ when AwsIdPrefix(type) is { } prefix => $"{prefix}-{Hex(name, 17)}",
         "aws:ec2/eip:Eip" => $"eipalloc-{Hex(name, 17)}",
         "aws:s3/bucket:Bucket" => BucketName(name, inputs),
@@ -123,6 +128,7 @@ public sealed class FakeCloud
             ["bcryptHash"] = StackConfigFile.SecretPlaceholder,
         },
         _ when type.StartsWith("aws:", StringComparison.Ordinal) => AwsOutputs(type, name, inputs),
+        _ when type.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.OutputsFor(type, name, inputs),
         _ => ImmutableDictionary<string, object>.Empty,
     };
 
@@ -295,6 +301,7 @@ public sealed class FakeCloud
     /// <summary>The result of an invoke.</summary>
     public object Invoke(string token, ImmutableDictionary<string, object> args) => token switch
     {
+        _ when token.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.Invoke(token, args),
         "aws:index/getAvailabilityZones:getAvailabilityZones" => new Dictionary<string, object>
         {
             ["id"] = Region,

@@ -27,6 +27,13 @@ public static partial class ConfigReader
     {
         foreach (var pool in pools)
         {
+            if (pool.Accelerator == Accelerator.A10)
+            {
+                nodes.FirstOrDefault(n => n.String("name") == pool.Name)?.Problem("accelerator",
+                    "a10 (NVIDIA A10, Azure's NVads A10 v5) is not offered on AWS; use a10g (g5), l4 (g6) or t4 (g4dn)");
+                continue;
+            }
+
             if (!pool.IsGpu || !pool.InstanceFamilies.IsDefaultOrEmpty || pool.Accelerator is not { } accelerator
                 || !AwsGpusPerInstance.TryGetValue(accelerator, out var counts) || counts.Contains(pool.GpusPerNode))
             {
@@ -211,8 +218,8 @@ public static partial class ConfigReader
     }
 
     /// <summary>The default address ranges of the network policies: on AWS the API server, nodes and data stores are in the VPC.</summary>
-    private static ImmutableArray<string>? PrivateNetworkDefault(AwsConfig? aws) =>
-        aws is not null && IsCidr(aws.VpcCidr) ? [aws.VpcCidr] : null;
+    private static NetworkDefaults? PrivateNetworkDefault(AwsConfig? aws) =>
+        aws is not null && IsCidr(aws.VpcCidr) ? new NetworkDefaults([aws.VpcCidr], [aws.VpcCidr], [aws.VpcCidr]) : null;
 
     private static int PrefixLength(string cidr) => int.Parse(cidr[(cidr.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 

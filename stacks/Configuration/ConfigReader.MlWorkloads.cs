@@ -25,6 +25,7 @@ public static partial class ConfigReader
         var poolName = sample.String("nodePool");
         var canaryModel = sample.String("canaryModel");
         var canaryPercent = sample.Int("canaryTrafficPercent");
+        var maxReplicas = sample.Int("maxReplicas");
         sample.RejectUnknownKeys();
         if (!enabled)
         {
@@ -95,6 +96,27 @@ public static partial class ConfigReader
             sample.Problem("canaryModel", "set canaryTrafficPercent (0 deploys the canary without traffic)");
         }
 
+        // KEDA scales the stable predictor between replicas (the floor) and maxReplicas on vLLM's load from Prometheus.
+        var autoscaled = addons.Keda && addons.Monitoring;
+        var floor = Math.Max(1, replicas);
+        var canaryReplicas = canaryModel is null ? 0 : (int)Math.Ceiling(floor * Math.Clamp(canaryPercent ?? 0, 0, 100) / 100.0);
+        var capacity = pool is null || gpus < 1 ? 1 : pool.EffectiveGpuLimit / gpus;
+        if (maxReplicas < floor)
+        {
+            sample.Problem("maxReplicas", $"must be at least replicas ({floor}), not {maxReplicas}");
+        }
+        else if (maxReplicas > floor && !autoscaled)
+        {
+            sample.Problem("maxReplicas", $"scaling between replicas and maxReplicas is KEDA's job on the model server's load from Prometheus: enable {Key("addons")}.keda and monitoring, or leave maxReplicas out");
+        }
+        else if (maxReplicas is { } ceiling && pool is not null && gpus >= 1 && ceiling + canaryReplicas > capacity)
+        {
+            sample.Problem("maxReplicas",
+                $"{ceiling} replicas{(canaryReplicas > 0 ? $" and {canaryReplicas} canary" : string.Empty)} of {gpus} GPU{(gpus == 1 ? string.Empty : "s")} exceed the {pool.EffectiveGpuLimit} GPUs pool '{pool.Name}' may provision");
+        }
+
+        var max = maxReplicas ?? floor;
+
         return pool is null || string.IsNullOrWhiteSpace(model)
             ? new KserveConfig()
             : new KserveConfig
@@ -107,6 +129,10 @@ public static partial class ConfigReader
                     NodePool = pool,
                     CanaryModel = canaryModel,
                     CanaryTrafficPercent = canaryPercent ?? 0,
+                    MaxReplicas = Math.Max(floor, max),
+
+                    // A ceiling above the floor is what asks KEDA to scale.
+                    Autoscaled = autoscaled && max > floor,
                 },
             };
     }

@@ -63,7 +63,13 @@ public static partial class ConfigReader
             ValidateAwsGpuPools(nodePoolNodes, nodePools);
         }
 
-        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws), problems);
+        var azure = ReadAzure(ParseObject(get, "azure", problems), cloud, production, region, systemPool, problems);
+        if (cloud == CloudKind.Azure)
+        {
+            ValidateAzureNodePools(nodePoolNodes, nodePools, problems);
+        }
+
+        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure), problems);
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
@@ -104,6 +110,7 @@ public static partial class ConfigReader
             Gateway = gateway,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
+            Azure = azure,
         };
     }
 
@@ -162,6 +169,7 @@ public static partial class ConfigReader
             ArgoCd = node.Bool("argoCd") ?? defaults.ArgoCd,
             Kyverno = node.Bool("kyverno") ?? defaults.Kyverno,
             ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
+            Keda = node.Bool("keda") ?? defaults.Keda,
         };
         node.RejectUnknownKeys();
 
@@ -224,7 +232,7 @@ public static partial class ConfigReader
             var accelerator = ReadEnum<Accelerator>(node.String("accelerator"), node.Child("accelerator"), problems, required: false, fullKey: true);
             if (role == NodeRole.Gpu && accelerator is null && !HasProblem(problems, node.Child("accelerator")))
             {
-                node.Problem("accelerator", "required for a gpu pool (one of t4, l4, a10g, a100, h100)");
+                node.Problem("accelerator", $"required for a gpu pool (one of {string.Join(", ", Enum.GetValues<Accelerator>().Select(Lower))})");
             }
             else if (role is NodeRole.Cpu or NodeRole.Memory && accelerator is not null)
             {
@@ -528,12 +536,12 @@ public static partial class ConfigReader
         return value;
     }
 
-    private static NetworkConfig ReadNetwork(JsonConfigNode? node, ImmutableArray<string>? privateDefault, List<ConfigProblem> problems)
+    private static NetworkConfig ReadNetwork(JsonConfigNode? node, NetworkDefaults? cloudDefaults, List<ConfigProblem> problems)
     {
-        // The cloud stacks know where their API server, nodes and data stores are (the VPC); elsewhere, anywhere.
-        ImmutableArray<string> Cidrs(string name, bool isPrivate = false)
+        // The cloud stacks know where their API server, nodes and data stores are (the VPC or VNet); elsewhere, anywhere.
+        ImmutableArray<string> Cidrs(string name, ImmutableArray<string>? cloudDefault = null)
         {
-            var cidrs = node?.StringList(name) ?? (isPrivate ? privateDefault : null) ?? ["0.0.0.0/0"];
+            var cidrs = node?.StringList(name) ?? cloudDefault ?? ["0.0.0.0/0"];
             foreach (var cidr in cidrs.Where(c => !IsCidr(c)))
             {
                 problems.Add(new($"{Key("network")}.{name}", $"'{cidr}' is not an IPv4 CIDR such as 10.0.0.0/16"));
@@ -543,14 +551,17 @@ public static partial class ConfigReader
         }
 
         var network = new NetworkConfig(
-            Cidrs("apiServerCidrs", isPrivate: true),
-            Cidrs("nodeCidrs", isPrivate: true),
-            Cidrs("dataStoreCidrs", isPrivate: true),
+            Cidrs("apiServerCidrs", cloudDefaults?.ApiServer),
+            Cidrs("nodeCidrs", cloudDefaults?.Nodes),
+            Cidrs("dataStoreCidrs", cloudDefaults?.DataStores),
             Cidrs("externalEgressCidrs"),
             Cidrs("loadBalancerSourceCidrs"));
         node?.RejectUnknownKeys();
         return network;
     }
+
+    /// <summary>Where a cloud's API server, nodes and data stores are, for the network policies' default ranges.</summary>
+    private sealed record NetworkDefaults(ImmutableArray<string> ApiServer, ImmutableArray<string> Nodes, ImmutableArray<string> DataStores);
 
     /// <summary>True for an IPv4 CIDR block such as <c>10.0.0.0/16</c>.</summary>
     public static bool IsCidr(string value)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
 using Pulumi;
 
 namespace MlPlatform.Stacks.Shared;
@@ -30,6 +31,26 @@ public sealed record CloudIntegration
     public ImmutableDictionary<string, InputMap<string>> ServiceAccountAnnotations { get; init; } =
         ImmutableDictionary<string, InputMap<string>>.Empty;
 
+    /// <summary>
+    /// Labels the pods of a service account need for its cloud identity to work (Azure workload identity's webhook
+    /// only serves pods labelled <c>azure.workload.identity/use</c>), keyed <c>namespace/serviceAccountName</c>; empty
+    /// where annotations suffice (IRSA, GKE).
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, string>> ServiceAccountPodLabels { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
+
+    /// <summary>
+    /// Taints the cloud puts on every spot node on top of the pool's own (AKS:
+    /// <c>kubernetes.azure.com/scalesetpriority=spot:NoSchedule</c>); workloads placed on spot pools tolerate them.
+    /// </summary>
+    public ImmutableArray<TaintConfig> SpotNodeTaints { get; init; } = [];
+
+    /// <summary>
+    /// KEDA when the cloud runs it itself (the AKS managed add-on), with the namespace it runs in; null when the
+    /// platform installs the KEDA chart into its own namespace.
+    /// </summary>
+    public ProvidedAddon? ProvidedKeda { get; init; }
+
     /// <summary>True when the GPU node image already ships the NVIDIA driver and container toolkit.</summary>
     public bool NodeImageHasGpuDriver { get; init; }
 
@@ -59,7 +80,15 @@ public sealed record CloudIntegration
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>
         ServiceAccountAnnotations.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? [];
+
+    /// <summary>The pod labels for one service account's pods, or none.</summary>
+    public ImmutableDictionary<string, string> PodLabelsFor(string @namespace, string serviceAccount) =>
+        ServiceAccountPodLabels.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? ImmutableDictionary<string, string>.Empty;
 }
+
+/// <summary>An add-on the cloud runs in the cluster itself (no chart from the platform).</summary>
+/// <param name="Namespace">The namespace its pods run in.</param>
+public sealed record ProvidedAddon(string Namespace);
 
 /// <summary>A PostgreSQL database managed by the cloud.</summary>
 /// <param name="Host">Endpoint host name.</param>
