@@ -47,7 +47,7 @@ public static partial class ConfigReader
             problems.Add(new(Key("kubernetesVersion"), $"'{kubernetesVersion}' is not a minor version such as 1.34"));
         }
 
-        var addons = ReadAddons(ParseObject(get, "addons", problems), problems);
+        var addons = ReadAddons(ParseObject(get, "addons", problems), cloud, problems);
         var systemPool = ReadSystemPool(ParseObject(get, "systemNodePool", problems), production, problems);
         var nodePoolNodes = ParseList(get, "nodePools", problems);
         var nodePools = ReadNodePools(nodePoolNodes, problems);
@@ -63,7 +63,13 @@ public static partial class ConfigReader
             ValidateAwsGpuPools(nodePoolNodes, nodePools);
         }
 
-        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws), problems);
+        var gcp = ReadGcp(ParseObject(get, "gcp", problems), cloud, production, region, systemPool, problems);
+        if (cloud == CloudKind.Gcp)
+        {
+            ValidateGcpNodePools(nodePoolNodes, nodePools);
+        }
+
+        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? GcpPrivateNetworkDefault(gcp), problems);
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
@@ -102,6 +108,7 @@ public static partial class ConfigReader
             Gateway = gateway,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
+            Gcp = gcp,
         };
     }
 
@@ -140,9 +147,10 @@ public static partial class ConfigReader
     private static IReadOnlyList<JsonConfigNode> ParseList(Func<string, string?> get, string name, List<ConfigProblem> problems) =>
         Parse(get, name, JsonValueKind.Array, problems) is { } element ? JsonConfigNode.List(element, Key(name), problems) : [];
 
-    private static AddonsConfig ReadAddons(JsonConfigNode? node, List<ConfigProblem> problems)
+    private static AddonsConfig ReadAddons(JsonConfigNode? node, CloudKind? cloud, List<ConfigProblem> problems)
     {
-        var defaults = new AddonsConfig();
+        // GKE installs the NVIDIA driver and device plugin on its GPU nodes itself: no GPU operator there (ConfigReader.Gcp.cs).
+        var defaults = new AddonsConfig { GpuOperator = cloud != CloudKind.Gcp };
         if (node is null)
         {
             return defaults;
@@ -162,6 +170,11 @@ public static partial class ConfigReader
             ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
         };
         node.RejectUnknownKeys();
+
+        if (cloud == CloudKind.Gcp && addons.GpuOperator)
+        {
+            problems.Add(new(Key("addons.gpuOperator"), GkeGpuOperatorProblem));
+        }
 
         if (addons.Kserve && !addons.CertManager)
         {
