@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
 using Pulumi;
 
 namespace MlPlatform.Stacks.Shared;
@@ -42,6 +43,18 @@ public sealed record CloudIntegration
     /// tenancy component.
     /// </summary>
     public ImmutableArray<Action<Tenancy>> ClusterAddons { get; init; } = [];
+
+    /// <summary>
+    /// The node selector that places pods on a configured pool's capacity, by pool name, where the cloud selects that
+    /// capacity by other labels than the pool's own (a GKE ComputeClass spanning a Spot pool and its on-demand
+    /// fallback nodes); a pool missing here is selected by its labels.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, string>> PoolNodeSelectors { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
+
+    /// <summary>The node selector of a pool's capacity: the cloud's, or the pool's labels.</summary>
+    public ImmutableDictionary<string, string> NodeSelectorFor(NodePoolConfig pool) =>
+        PoolNodeSelectors.GetValueOrDefault(pool.Name) ?? pool.Labels;
 
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>

@@ -65,19 +65,19 @@ public static class MlWorkloadsLayer
     {
         var labels = TenancyPlan.CommonLabels(config);
         var mlflow = config.Addons.Mlflow ? DeployMlflow(config, tenancy, services, cloud, labels, options) : null;
-        var kserve = config.Addons.Kserve ? DeployKserve(config, tenancy, services, labels, options) : null;
-        var argoWorkflows = config.Addons.ArgoWorkflows ? DeployArgoWorkflows(config, tenancy, mlflow, labels, options) : null;
+        var kserve = config.Addons.Kserve ? DeployKserve(config, tenancy, services, cloud, labels, options) : null;
+        var argoWorkflows = config.Addons.ArgoWorkflows ? DeployArgoWorkflows(config, tenancy, mlflow, cloud, labels, options) : null;
         var argoCd = config.Addons.ArgoCd ? DeployArgoCd(config, tenancy, [kserve?.ResourcesRelease, argoWorkflows?.Release], labels, options) : null;
         return new MlWorkloads(kserve, mlflow, argoWorkflows, argoCd);
     }
 
-    /// <summary>The sample model as the KServe component takes it.</summary>
-    public static InferenceModel SampleModel(SampleModelConfig sample) => new()
+    /// <summary>The sample model as the KServe component takes it, placed on its pool as the cloud selects it.</summary>
+    public static InferenceModel SampleModel(SampleModelConfig sample, CloudIntegration? cloud = null) => new()
     {
         Name = SampleModelName,
         Model = sample.Model,
         Gpus = sample.Gpus,
-        Placement = new GpuPlacement(sample.NodePool.Labels),
+        Placement = new GpuPlacement((cloud ?? CloudIntegration.None).NodeSelectorFor(sample.NodePool)),
         CanaryModel = sample.CanaryModel,
         CanaryTrafficPercent = sample.CanaryTrafficPercent,
         ServiceAccountName = Tenancy.InferenceServiceAccountName,
@@ -89,7 +89,7 @@ public static class MlWorkloadsLayer
         ?? config.NodePools.FirstOrDefault(p => p.IsGpu);
 
     private static Kserve DeployKserve(
-        PlatformConfig config, Tenancy tenancy, PlatformServices services, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+        PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
         var ns = tenancy.Namespaces[PlatformNamespaces.Kserve];
         var sample = config.Kserve.SampleModel;
@@ -101,7 +101,7 @@ public static class MlWorkloadsLayer
             CertManager = services.CertManager,
             Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway), gateway.Https) : null,
             GatewayReady = services.Gateway?.Resource,
-            SampleModel = sample is null ? null : SampleModel(sample),
+            SampleModel = sample is null ? null : SampleModel(sample, cloud),
             ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
             ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],
             Labels = labels,
@@ -138,7 +138,7 @@ public static class MlWorkloadsLayer
     }
 
     private static ArgoWorkflows DeployArgoWorkflows(
-        PlatformConfig config, Tenancy tenancy, Mlflow? mlflow, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+        PlatformConfig config, Tenancy tenancy, Mlflow? mlflow, CloudIntegration cloud, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
         var ns = tenancy.Namespaces[PlatformNamespaces.ArgoWorkflows];
         var pool = TrainingPool(config);
@@ -149,7 +149,7 @@ public static class MlWorkloadsLayer
             HighAvailability = config.IsProduction,
             Pipeline = new TrainingPipeline
             {
-                TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : new GpuPlacement(pool.Labels),
+                TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : new GpuPlacement(cloud.NodeSelectorFor(pool)),
                 MlflowTrackingUri = mlflow is null ? null : Mlflow.TrackingUriIn(PlatformNamespaces.Mlflow),
             },
             Labels = labels,
