@@ -75,6 +75,7 @@ public sealed class FakeCloud
     {
         Region = region;
         Account = accountId;
+        Gcp = new FakeGcp(region);
     }
 
     /// <summary>The region.</summary>
@@ -83,12 +84,16 @@ public sealed class FakeCloud
     /// <summary>The account.</summary>
     public string Account { get; }
 
+    /// <summary>The answers for Google Cloud resources and invokes (<c>gcp:</c> tokens).</summary>
+    public FakeGcp Gcp { get; }
+
     /// <summary>The ID a resource gets.</summary>
     public string IdFor(string type, string name, ImmutableDictionary<string, object> inputs) => type switch
     {
         _ when inputs.TryGetValue("metadata", out var m) && m is ImmutableDictionary<string, object> meta
             && meta.TryGetValue("name", out var objectName) =>
             meta.TryGetValue("namespace", out var ns) ? $"{ns}/{objectName}" : $"{objectName}",
+        _ when type.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.IdFor(type, name, inputs),
         _ when AwsIdPrefix(type) is { } prefix => $"{prefix}-{Hex(name, 17)}",
         "aws:ec2/eip:Eip" => $"eipalloc-{Hex(name, 17)}",
         "aws:s3/bucket:Bucket" => BucketName(name, inputs),
@@ -123,6 +128,7 @@ public sealed class FakeCloud
             ["bcryptHash"] = StackConfigFile.SecretPlaceholder,
         },
         _ when type.StartsWith("aws:", StringComparison.Ordinal) => AwsOutputs(type, name, inputs),
+        _ when type.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.OutputsFor(type, name, inputs),
         _ => ImmutableDictionary<string, object>.Empty,
     };
 
@@ -295,6 +301,7 @@ public sealed class FakeCloud
     /// <summary>The result of an invoke.</summary>
     public object Invoke(string token, ImmutableDictionary<string, object> args) => token switch
     {
+        _ when token.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.Invoke(token, args),
         "aws:index/getAvailabilityZones:getAvailabilityZones" => new Dictionary<string, object>
         {
             ["id"] = Region,
