@@ -32,8 +32,8 @@ public class InvalidConfigTests
     {
         var mocks = new Mock<PlanMocks>("us-east-1", FakeCloud.AccountId) { CallBase = true };
         var config = Scenario.Existing();
-        config["cloud"] = "gcp";
-        config["region"] = "europe-west4";
+        config["cloud"] = "azure";
+        config["region"] = "westeurope";
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Scenario.RunAsync(config, mocks.Object));
 
