@@ -15,9 +15,10 @@ public static class PlanRules
     [
         "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster",
         "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:ecr/repository:Repository",
-        "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:dbforpostgresql:FlexibleServer",
+        "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:dbforpostgresql:Server",
         "azure-native:containerregistry:Registry", "gcp:storage/bucket:Bucket", "gcp:sql/databaseInstance:DatabaseInstance",
-        "gcp:kms/cryptoKey:CryptoKey", "gcp:artifactregistry/repository:Repository",
+        "gcp:kms/cryptoKey:CryptoKey", "gcp:artifactregistry/repository:Repository", "gcp:sql/database:Database",
+        "gcp:secretmanager/secret:Secret",
         "kubernetes:core/v1:PersistentVolumeClaim",
     ];
 

@@ -146,12 +146,13 @@ public sealed class CloudSqlPostgres : ComponentResource
         ConnectionName = instance.ConnectionName;
         PrivateIp = instance.PrivateIpAddress;
 
+        // Deleting this resource drops the database and every run and model in it.
         _ = new Database($"{name}-database", new DatabaseArgs
         {
             Name = args.DatabaseName,
             Project = args.ProjectId,
             Instance = instance.Name,
-        }, child);
+        }, new CustomResourceOptions { Parent = this, Protect = true });
 
         var password = new RandomPassword($"{name}-password", new RandomPasswordArgs
         {
