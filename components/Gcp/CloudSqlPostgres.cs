@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json.Nodes;
+using MlPlatform.Components.Addons;
 using Pulumi;
 using Pulumi.Gcp.SecretManager;
 using Pulumi.Gcp.SecretManager.Inputs;
@@ -192,7 +192,7 @@ public sealed class CloudSqlPostgres : ComponentResource
         {
             Secret = secret.Id,
             SecretData = Output.Tuple(instance.PrivateIpAddress, Password)
-                .Apply(t => Output.CreateSecret(CredentialsJson(t.Item1, PostgresPort, args.DatabaseName, args.Username, t.Item2))),
+                .Apply(t => Output.CreateSecret(DatabaseCredentials.Json(t.Item1, PostgresPort, args.DatabaseName, args.Username, t.Item2))),
         }, child);
 
         SecretGrants = [.. args.SecretAccessors.Select((member, i) => (Resource)new SecretIamMember($"{name}-credentials-reader-{i}", new SecretIamMemberArgs
@@ -211,18 +211,6 @@ public sealed class CloudSqlPostgres : ComponentResource
             ["secretId"] = SecretId,
         });
     }
-
-    /// <summary>The connection secret's JSON (the keys external-secrets and psql tools expect).</summary>
-    public static string CredentialsJson(string host, int port, string database, string username, string password) =>
-        new JsonObject
-        {
-            ["engine"] = "postgres",
-            ["host"] = host,
-            ["port"] = port,
-            ["dbname"] = database,
-            ["username"] = username,
-            ["password"] = password,
-        }.ToJsonString();
 
     /// <summary>The instance name.</summary>
     public Output<string> InstanceName { get; }
