@@ -284,6 +284,9 @@ public static partial class GcpStack
             ServiceAccountAnnotations = annotations.ToImmutable(),
             // GKE installs the driver on its GPU nodes (gpuDriverInstallationConfig): no GPU operator driver or toolkit.
             NodeImageHasGpuDriver = true,
+            // Dataplane V2 (Cilium) replaces kube-proxy, and GKE's cluster DNS is kube-dns.
+            HasKubeProxy = false,
+            KubeDns = true,
             ClusterReady = [.. nodePools.Pools.Values],
             PoolNodeSelectors = GcpNodePools.NodeSelectors(config),
             ClusterAddons = computeClasses.IsEmpty

@@ -34,6 +34,12 @@ public sealed record CloudIntegration
     /// <summary>True when the GPU node image already ships the NVIDIA driver and container toolkit.</summary>
     public bool NodeImageHasGpuDriver { get; init; }
 
+    /// <summary>False where the cluster's dataplane replaces kube-proxy (GKE Dataplane V2): nothing scrapes or alerts on it.</summary>
+    public bool HasKubeProxy { get; init; } = true;
+
+    /// <summary>True where the cluster DNS is kube-dns (GKE) rather than CoreDNS.</summary>
+    public bool KubeDns { get; init; }
+
     /// <summary>Resources the Kubernetes layer must wait for (e.g. the cluster's node groups and add-ons).</summary>
     public ImmutableArray<Resource> ClusterReady { get; init; } = [];
 

@@ -69,7 +69,7 @@ public static class PlatformServicesLayer
             : null;
 
         var monitoring = addons.Monitoring
-            ? new KubePrometheusStack("monitoring", MonitoringArgs(config, gateway, labels),
+            ? new KubePrometheusStack("monitoring", MonitoringArgs(config, gateway, labels, cloud),
                 In(PlatformNamespaces.Monitoring, publishGrafana ? gateway!.Gateway : null))
             : null;
 
@@ -118,8 +118,12 @@ public static class PlatformServicesLayer
         };
     }
 
-    /// <summary>The monitoring stack's arguments: storage, Grafana publishing, and the targets, alerts and dashboards of the enabled add-ons.</summary>
-    public static KubePrometheusStackArgs MonitoringArgs(PlatformConfig config, EnvoyGateway? gateway, ImmutableDictionary<string, string> labels)
+    /// <summary>
+    /// The monitoring stack's arguments: storage, Grafana publishing, the targets, alerts and dashboards of the enabled
+    /// add-ons, and the cluster components the cloud runs (kube-proxy, the DNS).
+    /// </summary>
+    public static KubePrometheusStackArgs MonitoringArgs(
+        PlatformConfig config, EnvoyGateway? gateway, ImmutableDictionary<string, string> labels, CloudIntegration? cloud = null)
     {
         var addons = config.Addons;
         var targets = ImmutableArray.CreateBuilder<ScrapeTarget>();
@@ -171,6 +175,8 @@ public static class PlatformServicesLayer
             HighAvailability = config.IsProduction,
             PriorityClassName = PriorityTier.Ladder[0].Name,
             ManagedControlPlane = config.Cloud != CloudKind.Existing,
+            KubeProxy = cloud?.HasKubeProxy ?? true,
+            KubeDns = cloud?.KubeDns ?? false,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,
             StorageClass = config.Monitoring.StorageClass,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MlPlatform.Infra.Plan;
 using MlPlatform.Policies;
+using MlPlatform.Stacks.Shared;
 using MlPlatform.Tests.Aws;
 using MlPlatform.Tests.Support;
 using Moq;
@@ -205,6 +206,19 @@ public class GcpStackScenarioTests
             (identity["clusterName"]!.GetValue<string>(), identity["clusterLocation"]!.GetValue<string>(), identity["clusterProjectID"]!.GetValue<string>()));
         var externalSecret = CustomResource(plan, "ExternalSecret", "mlflow-database");
         Assert.Equal($"{ProductionCluster}-mlflow-database", externalSecret["spec"]!["data"]![0]!["remoteRef"]!["key"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Monitoring_scrapes_what_gke_runs_no_kube_proxy_under_dataplane_v2_and_kube_dns()
+    {
+        var values = Release(await Production.Value, "kube-prometheus-stack")["values"]!;
+
+        Assert.False(values["kubeProxy"]!["enabled"]!.GetValue<bool>());
+        Assert.False(values["coreDns"]!["enabled"]!.GetValue<bool>());
+        Assert.True(values["kubeDns"]!["enabled"]!.GetValue<bool>());
+        Assert.False(values["kubeEtcd"]!["enabled"]!.GetValue<bool>());
+        Assert.True(CloudIntegration.None.HasKubeProxy);
+        Assert.False(CloudIntegration.None.KubeDns);
     }
 
     [Fact]
