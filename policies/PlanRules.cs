@@ -30,6 +30,7 @@ public static class PlanRules
         ("stateful-protected", StatefulResourcesAreProtected),
         ("gpu-pools-tainted", GpuNodePoolsAreTainted),
         ("charts-pinned", ChartsArePinned),
+        (DisruptionBudgetRule.Name, DisruptionBudgetsProtect),
     ];
 
     /// <summary>Runs every rule.</summary>
@@ -106,6 +107,12 @@ public static class PlanRules
             .Where(r => r.Inputs["version"]?.ToString() is not { Length: > 0 } version
                 || version.IndexOfAny(['*', '^', '~', '>', '<', ' ', 'x']) >= 0)
             .Select(r => Violation("charts-pinned", r, $"chart version '{r.Inputs["version"]}' is not an exact version"));
+
+    /// <summary>
+    /// Components that run several replicas keep one through a node drain: see <see cref="DisruptionBudgetRule"/>
+    /// (production stacks need a budget that protects; no stack may have one that blocks every eviction).
+    /// </summary>
+    public static IEnumerable<PolicyViolation> DisruptionBudgetsProtect(IReadOnlyList<PlanItem> plan) => DisruptionBudgetRule.Check(plan);
 
     private static bool IsDefaultDeny(JsonObject inputs)
     {

@@ -99,7 +99,11 @@ public sealed class ExternalSecrets : ComponentResource
     public static ImmutableDictionary<string, object> Values(ExternalSecretsArgs args, ImmutableDictionary<string, string> annotations)
     {
         var replicas = args.HighAvailability ? 2 : 1;
-        Dictionary<string, object> Pdb() => new() { ["enabled"] = args.HighAvailability, ["minAvailable"] = 1 };
+
+        // `hasKey maxUnavailable` wins over the chart's default minAvailable: 1; one pod at a time may go.
+        Dictionary<string, object> Pdb() => args.HighAvailability
+            ? new() { ["enabled"] = true, ["maxUnavailable"] = 1 }
+            : new() { ["enabled"] = false };
 
         var values = new Dictionary<string, object>
         {
@@ -118,6 +122,12 @@ public sealed class ExternalSecrets : ComponentResource
             ["webhook"] = new Dictionary<string, object> { ["create"] = true, ["replicaCount"] = replicas, ["podDisruptionBudget"] = Pdb() },
             ["certController"] = new Dictionary<string, object> { ["create"] = true, ["replicaCount"] = replicas, ["podDisruptionBudget"] = Pdb() },
         };
+        if (args.HighAvailability)
+        {
+            // Every component takes the global constraints, with its own selector filled in by the chart.
+            values["global"] = new Dictionary<string, object> { ["topologySpreadConstraints"] = TopologySpread.Constraints() };
+        }
+
         if (args.PriorityClassName is not null)
         {
             values["priorityClassName"] = args.PriorityClassName;

@@ -15,6 +15,12 @@ public sealed record InferenceModel
     /// <summary>GPUs per replica, requested and limited; vLLM shards the model over them (tensor parallel).</summary>
     public int Gpus { get; init; } = 1;
 
+    /// <summary>
+    /// Predictor replicas (fixed: no autoscaling). Two or more are spread over GPU nodes and zones and get a
+    /// PodDisruptionBudget, so that a drained GPU node never takes the model offline.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
     /// <summary>The GPU pool the pods go to.</summary>
     public GpuPlacement Placement { get; init; } = GpuPlacement.AnyGpuNode;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using MlPlatform.Components.Kubernetes;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
+using Pulumi.Kubernetes.Types.Inputs.Policy.V1;
 using K8s = Pulumi.Kubernetes;
 
 namespace MlPlatform.Components.Addons;
@@ -102,6 +103,22 @@ public sealed class Kserve : ComponentResource
                     Annotations = { [VllmInferenceService.DeploymentModeAnnotation] = VllmInferenceService.StandardMode },
                 },
                 VllmInferenceService.Spec(model).ToImmutableDictionary()), serviceOptions);
+
+            if (model.Replicas > 1)
+            {
+                // KServe creates no budget for the Deployments it renders: one predictor at a time may go, and a
+                // crash-looping one never holds a drain up.
+                SampleDisruptionBudget = new K8s.Policy.V1.PodDisruptionBudget($"{model.Name}-pdb", new PodDisruptionBudgetArgs
+                {
+                    Metadata = new ObjectMetaArgs { Name = $"{model.Name}-predictor", Namespace = args.ServingNamespace, Labels = args.Labels },
+                    Spec = new PodDisruptionBudgetSpecArgs
+                    {
+                        MaxUnavailable = 1,
+                        UnhealthyPodEvictionPolicy = "AlwaysAllow",
+                        Selector = new LabelSelectorArgs { MatchLabels = VllmInferenceService.PredictorPodLabels(model.Name).ToDictionary() },
+                    },
+                }, serviceOptions);
+            }
         }
 
         RegisterOutputs(new Dictionary<string, object?>
@@ -120,6 +137,9 @@ public sealed class Kserve : ComponentResource
 
     /// <summary>The sample InferenceService; null when not configured.</summary>
     public K8s.ApiExtensions.CustomResource? SampleInferenceService { get; }
+
+    /// <summary>The sample model's PodDisruptionBudget; null with one replica.</summary>
+    public K8s.Policy.V1.PodDisruptionBudget? SampleDisruptionBudget { get; }
 
     /// <summary>
     /// The values of the <c>kserve-resources</c> chart: Standard mode as the default deployment mode, no Istio

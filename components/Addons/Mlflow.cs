@@ -17,8 +17,17 @@ public sealed class MlflowArgs
     /// <summary>The namespace component with its guard rails.</summary>
     public required Resource NamespaceReady { get; init; }
 
-    /// <summary>Tracking server replicas; more than one adds a PodDisruptionBudget. Forced to 1 when SQLite or artifacts live on the fallback volume.</summary>
+    /// <summary>
+    /// Tracking server replicas; more than one adds a PodDisruptionBudget and keeps the replicas on different nodes.
+    /// Forced to 1 when SQLite or artifacts live on the fallback volume.
+    /// </summary>
     public int Replicas { get; init; } = 1;
+
+    /// <summary>The PriorityClass of the server (the platform's <c>interactive</c> tier: users and model servers wait on it); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
+    /// <summary>The PriorityClasses, when <see cref="PriorityClassName"/> names one: pods naming a missing class are refused.</summary>
+    public Resource? PriorityClassesReady { get; init; }
 
     /// <summary>The backend database; null runs the self-contained fallback (SQLite and artifacts on a volume).</summary>
     public MlflowDatabase? Database { get; init; }
@@ -66,6 +75,11 @@ public sealed class Mlflow : ComponentResource
         : base(TypeToken, name, options)
     {
         var releaseOptions = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
+        if (args.PriorityClassesReady is { } priorityClasses)
+        {
+            releaseOptions.DependsOn.Add(priorityClasses);
+        }
+
         var childOptions = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
         // SQLite or artifacts on a ReadWriteOnce volume: exactly one server.
         var usesVolume = args.Database is null || args.ArtifactStoreUri is null;
@@ -122,6 +136,7 @@ public sealed class Mlflow : ComponentResource
         {
             Namespace = t.Item5,
             Replicas = replicas,
+            PriorityClassName = args.PriorityClassName,
             Database = databaseName is null ? null : new PostgresBackend(t.Item1, t.Item2, databaseName),
             Artifacts = t.Item3 is null ? null : ArtifactStore.Parse(t.Item3),
             ServiceAccountAnnotations = t.Item4,
@@ -136,7 +151,10 @@ public sealed class Mlflow : ComponentResource
                 Metadata = new ObjectMetaArgs { Name = ReleaseName, Namespace = args.Namespace, Labels = args.Labels },
                 Spec = new PodDisruptionBudgetSpecArgs
                 {
-                    MinAvailable = 1,
+                    // The chart has no budget template: one server at a time may go, and a crash-looping one never
+                    // holds a drain up.
+                    MaxUnavailable = 1,
+                    UnhealthyPodEvictionPolicy = "AlwaysAllow",
                     Selector = new LabelSelectorArgs { MatchLabels = SelectorLabels() },
                 },
             }, new CustomResourceOptions { Parent = this, DependsOn = { Release } });
@@ -271,6 +289,17 @@ public sealed class Mlflow : ComponentResource
             values["extraVolumeMounts"] = new object[] { new Dictionary<string, object> { ["name"] = "data", ["mountPath"] = FallbackMountPath } };
         }
 
+        if (settings.Replicas > 1)
+        {
+            // The chart takes an affinity only (no topology spread): never two servers on one node.
+            values["affinity"] = TopologySpread.AntiAffinity(SelectorLabels());
+        }
+
+        if (settings.PriorityClassName is not null)
+        {
+            values["priorityClassName"] = settings.PriorityClassName;
+        }
+
         if (settings.Artifacts?.Kind == ArtifactStoreKind.AzureBlob)
         {
             // The Azure workload identity webhook injects the federated token into labelled pods only.
@@ -366,6 +395,9 @@ public sealed record MlflowSettings
 
     /// <summary>Replicas.</summary>
     public int Replicas { get; init; } = 1;
+
+    /// <summary>The PriorityClass of the server; null for the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
 
     /// <summary>The PostgreSQL backend; null for SQLite on the fallback volume.</summary>
     public PostgresBackend? Database { get; init; }

@@ -30,6 +30,13 @@ public static class VllmInferenceService
     /// <summary>Where KServe's storage initializer puts the model in the server container.</summary>
     public const string ModelMountPath = "/mnt/models";
 
+    /// <summary>
+    /// The labels KServe puts on every predictor pod of an InferenceService (stable and canary alike): what its
+    /// PodDisruptionBudget and spread constraints select.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PredictorPodLabels(string inferenceService) => TopologySpread.Labels(
+        ("serving.kserve.io/inferenceservice", inferenceService), ("component", "predictor"));
+
     /// <summary>The KServe model URI of a Hugging Face model id (<c>owner/name</c>).</summary>
     public static string ModelUri(string huggingFaceModel) => $"hf://{huggingFaceModel}";
 
@@ -65,8 +72,8 @@ public static class VllmInferenceService
     {
         var predictor = new Dictionary<string, object>
         {
-            ["minReplicas"] = 1,
-            ["maxReplicas"] = 1,
+            ["minReplicas"] = model.Replicas,
+            ["maxReplicas"] = model.Replicas,
             ["serviceAccountName"] = model.ServiceAccountName,
             ["automountServiceAccountToken"] = false,
             ["priorityClassName"] = model.PriorityClassName,
@@ -86,6 +93,12 @@ public static class VllmInferenceService
         if (name is not null)
         {
             predictor["name"] = name;
+        }
+
+        if (model.Replicas > 1)
+        {
+            // KServe copies the pod spec as given: the constraints name its predictor labels.
+            predictor["topologySpreadConstraints"] = TopologySpread.Constraints(PredictorPodLabels(model.Name));
         }
 
         return predictor;

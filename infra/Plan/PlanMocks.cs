@@ -263,7 +263,7 @@ public sealed class FakeCloud
                 outputs["status"] = "ACTIVE";
                 break;
             case "aws:eks/addon:Addon":
-                outputs["addonVersion"] = "v0.0.0-eksbuild.1";
+                outputs["addonVersion"] = Str(inputs, "addonVersion", "v0.0.0-eksbuild.1");
                 outputs["arn"] = $"{arnPrefix}:eks:{Region}:{Account}:addon/{name}";
                 break;
             case "aws:rds/subnetGroup:SubnetGroup":

@@ -110,6 +110,9 @@ public static partial class ConfigReader
         }
 
         var database = ReadAwsDatabase(node?.Object("database"), production);
+        var identity = ReadEnum<WorkloadIdentityMode>(node?.String("identity"), node?.Child("identity") ?? "", problems, required: false, fullKey: true)
+            ?? WorkloadIdentityMode.PodIdentity;
+        var loadBalancer = ReadAwsLoadBalancer(node?.Object("loadBalancer"), production, problems);
         node?.RejectUnknownKeys();
 
         var instanceType = systemPool.InstanceType ?? AwsConfig.DefaultSystemInstanceType;
@@ -128,7 +131,52 @@ public static partial class ConfigReader
             SystemInstanceType = instanceType,
             LogRetentionDays = retention,
             Database = database,
+            Identity = identity,
+            LoadBalancer = loadBalancer,
         };
+    }
+
+    private static AwsLoadBalancerConfig ReadAwsLoadBalancer(JsonConfigNode? node, bool production, List<ConfigProblem> problems)
+    {
+        var scheme = ReadEnum<LoadBalancerScheme>(node?.String("scheme"), node?.Child("scheme") ?? "", problems, required: false, fullKey: true)
+            ?? LoadBalancerScheme.InternetFacing;
+        var accessLogs = node?.Bool("accessLogs") ?? production;
+        var certificate = node?.String("certificateArn");
+        node?.RejectUnknownKeys();
+        if (certificate is not null && !AcmCertificateArn().IsMatch(certificate))
+        {
+            node!.Problem("certificateArn", $"'{certificate}' is not an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/0f3c...");
+        }
+
+        return new AwsLoadBalancerConfig(scheme, accessLogs, certificate);
+    }
+
+    /// <summary>
+    /// TLS at the NLB re-encrypts to the gateway's HTTPS listener, which exists only with <c>gateway.tls</c> and a host name.
+    /// </summary>
+    private static void ValidateAwsGateway(AwsConfig? aws, GatewayConfig gateway, AddonsConfig addons, List<ConfigProblem> problems)
+    {
+        if (aws?.LoadBalancer.CertificateArn is null)
+        {
+            return;
+        }
+
+        if (!addons.Gateway || gateway.Tls is null || gateway.Hostname is null)
+        {
+            problems.Add(new($"{Key("aws")}.loadBalancer.certificateArn",
+                "TLS at the NLB forwards to the gateway's HTTPS listener: set gateway.hostname and gateway.tls (or remove this key)"));
+        }
+    }
+
+    /// <summary>The pinned EKS add-on versions must cover the configured Kubernetes version.</summary>
+    private static void ValidateAwsKubernetesVersion(CloudKind? cloud, string kubernetesVersion, List<ConfigProblem> problems)
+    {
+        if (cloud == CloudKind.Aws && KubernetesVersion().IsMatch(kubernetesVersion)
+            && MlPlatform.Components.Addons.VersionCatalog.EksAddonVersions(kubernetesVersion) is null)
+        {
+            problems.Add(new(Key("kubernetesVersion"),
+                $"no pinned EKS add-on versions for {kubernetesVersion} (supported: {string.Join(", ", MlPlatform.Components.Addons.VersionCatalog.EksAddons.Keys.Order(StringComparer.Ordinal))}); add them to VersionCatalog.EksAddons"));
+        }
     }
 
     private static AwsDatabaseConfig ReadAwsDatabase(JsonConfigNode? node, bool production)
@@ -179,4 +227,7 @@ public static partial class ConfigReader
 
     [GeneratedRegex(@"^[0-9]{2}(\.[0-9]+)?$")]
     private static partial Regex PostgresVersion();
+
+    [GeneratedRegex(@"\Aarn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}\z")]
+    private static partial Regex AcmCertificateArn();
 }

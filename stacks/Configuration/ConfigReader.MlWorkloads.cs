@@ -21,6 +21,7 @@ public static partial class ConfigReader
         var enabled = sample.Bool("enabled") ?? true;
         var model = sample.String("model");
         var gpus = sample.Int("gpus") ?? 1;
+        var replicas = sample.Int("replicas") ?? 1;
         var poolName = sample.String("nodePool");
         var canaryModel = sample.String("canaryModel");
         var canaryPercent = sample.Int("canaryTrafficPercent");
@@ -71,6 +72,15 @@ public static partial class ConfigReader
             sample.Problem("gpus", $"{gpus} GPUs do not fit on one node of pool '{pool.Name}' ({pool.GpusPerNode} per node)");
         }
 
+        if (replicas < 1)
+        {
+            sample.Problem("replicas", $"must be at least 1, not {replicas}");
+        }
+        else if (pool is not null && gpus >= 1 && replicas * gpus > pool.EffectiveGpuLimit)
+        {
+            sample.Problem("replicas", $"{replicas} replicas of {gpus} GPU{(gpus == 1 ? "" : "s")} exceed the {pool.EffectiveGpuLimit} GPUs pool '{pool.Name}' may provision");
+        }
+
         if (canaryPercent is < 0 or > 100)
         {
             sample.Problem("canaryTrafficPercent", $"must be between 0 and 100, not {canaryPercent}");
@@ -93,6 +103,7 @@ public static partial class ConfigReader
                 {
                     Model = model,
                     Gpus = gpus,
+                    Replicas = Math.Max(1, replicas),
                     NodePool = pool,
                     CanaryModel = canaryModel,
                     CanaryTrafficPercent = canaryPercent ?? 0,

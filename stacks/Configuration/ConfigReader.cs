@@ -76,6 +76,8 @@ public static partial class ConfigReader
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
+        ValidateAwsGateway(aws, gateway, addons, problems);
+        ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
@@ -609,6 +611,8 @@ public static partial class ConfigReader
         value.ToString() switch
         {
             "OnDemand" => "on-demand",
+            "PodIdentity" => "pod-identity",
+            "InternetFacing" => "internet-facing",
             var text => text.ToLowerInvariant(),
         };
 

@@ -16,6 +16,9 @@ public sealed record SampleModelConfig
     /// <summary>GPUs per replica (requested and limited); at most the pool's GPUs per node.</summary>
     public int Gpus { get; init; } = 1;
 
+    /// <summary>Predictor replicas; two or more get a PodDisruptionBudget and are spread over GPU nodes and zones.</summary>
+    public int Replicas { get; init; } = 1;
+
     /// <summary>The GPU node pool the model runs on (a pool of <c>mlplatform:nodePools</c> with role gpu).</summary>
     public required NodePoolConfig NodePool { get; init; }
 

@@ -46,6 +46,9 @@ public static class PlatformNamespaces
     /// <summary>The namespace of Karpenter (AWS).</summary>
     public const string Karpenter = "karpenter";
 
+    /// <summary>The namespace of the AWS Load Balancer Controller (AWS).</summary>
+    public const string AwsLoadBalancerController = "aws-load-balancer-controller";
+
     private static readonly NamespaceQuota ControllerQuota = new("50", "8", "16", "16Gi", "32Gi", "0", "50Gi");
 
     /// <summary>Every platform namespace the platform knows, whether or not the stack enables its add-on.</summary>
@@ -70,6 +73,7 @@ public static class PlatformNamespaces
         new(Kyverno, a => a.Kyverno, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
         new(ExternalSecrets, a => a.ExternalSecrets, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [10250]),
         new(Karpenter, _ => true, CloudKind.Aws, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [8443]),
+        new(AwsLoadBalancerController, _ => true, CloudKind.Aws, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
     ];
 
     /// <summary>The default platform namespaces of a stack with these add-ons on this cloud.</summary>

@@ -62,6 +62,19 @@ public sealed record CloudIntegration
     public ImmutableDictionary<string, string> NodeSelectorFor(NodePoolConfig pool) =>
         PoolNodeSelectors.GetValueOrDefault(pool.Name) ?? pool.Labels;
 
+    /// <summary>
+    /// How the cloud fronts the shared gateway's LoadBalancer Service (load balancer class, annotations, source
+    /// ranges); <see cref="GatewayServiceSettings.None"/> leaves the Service to the cluster's defaults.
+    /// </summary>
+    public GatewayServiceSettings GatewayService { get; init; } = GatewayServiceSettings.None;
+
+    /// <summary>
+    /// Openings the cloud needs in single namespaces' default-deny policies, beyond the allow matrix (e.g. the
+    /// node-local credential endpoint of a workload identity, or the load balancer's health checks), by namespace.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>> NamespaceAllowRules { get; init; } =
+        ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>>.Empty;
+
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>
         ServiceAccountAnnotations.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? [];
@@ -86,3 +99,27 @@ public sealed record DatabaseConnection(
 /// <param name="Kind"><c>aws-secrets-manager</c>, <c>azure-key-vault</c> or <c>gcp-secret-manager</c>.</param>
 /// <param name="Settings">Provider settings (region, vault URL, project), as the ClusterSecretStore provider block expects.</param>
 public sealed record SecretStoreBackend(string Kind, ImmutableDictionary<string, Input<string>> Settings);
+
+/// <summary>What a cloud sets on the shared gateway's LoadBalancer Service, through the gateway's proxy configuration.</summary>
+public sealed record GatewayServiceSettings
+{
+    /// <summary>Nothing: the cluster's default load balancer.</summary>
+    public static GatewayServiceSettings None { get; } = new();
+
+    /// <summary>The Service's <c>loadBalancerClass</c> (the controller that must own it), or null for the cluster default.</summary>
+    public string? LoadBalancerClass { get; init; }
+
+    /// <summary>The Service's annotations (values may be outputs, e.g. a log bucket's name).</summary>
+    public InputMap<string> Annotations { get; init; } = [];
+
+    /// <summary>The Service's <c>loadBalancerSourceRanges</c>: who the load balancer admits; empty admits anyone.</summary>
+    public ImmutableArray<string> LoadBalancerSourceRanges { get; init; } = [];
+
+    /// <summary>
+    /// Deploys the in-cluster controller that turns the Service into a load balancer (the AWS Load Balancer
+    /// Controller), called once by the platform-services layer with the tenancy layer whether or not the gateway is
+    /// on; the gateway depends on what it returns, so that a destroy removes the load balancer before its controller.
+    /// Null when the cloud's controller is managed outside the cluster.
+    /// </summary>
+    public Func<Tenancy, Resource>? Controller { get; init; }
+}

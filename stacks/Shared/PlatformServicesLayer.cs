@@ -51,6 +51,7 @@ public static class PlatformServicesLayer
             }, In(PlatformNamespaces.CertManager))
             : null;
 
+        var loadBalancerController = cloud.GatewayService.Controller?.Invoke(tenancy);
         var publishGrafana = AllowMatrix.GrafanaPublished(config);
         var gatewayTls = config.Gateway.Tls is not null && certManager is not null;
         var gateway = addons.Gateway
@@ -65,7 +66,10 @@ public static class PlatformServicesLayer
                     ? [AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
                     : [AllowMatrix.RoleLabel(NamespaceRole.Serving)],
                 Labels = labels,
-            }, In(PlatformNamespaces.Gateway, gatewayTls ? certManager!.Release : null))
+                LoadBalancerClass = cloud.GatewayService.LoadBalancerClass,
+                ServiceAnnotations = cloud.GatewayService.Annotations,
+                LoadBalancerSourceRanges = cloud.GatewayService.LoadBalancerSourceRanges,
+            }, In(PlatformNamespaces.Gateway, gatewayTls ? certManager!.Release : null, loadBalancerController))
             : null;
 
         var monitoring = addons.Monitoring
@@ -103,7 +107,7 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release }.OfType<Resource>()],
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, loadBalancerController }.OfType<Resource>()],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;

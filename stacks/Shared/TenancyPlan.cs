@@ -20,7 +20,7 @@ public static class TenancyPlan
         return new TenancyArgs
         {
             Labels = common,
-            Namespaces = [.. config.Namespaces.Select(n => NamespaceArgs(n, config, common))],
+            Namespaces = [.. config.Namespaces.Select(n => NamespaceArgs(n, config, cloud, common))],
             InferenceNamespaces = inferenceNamespaces,
             InferenceAnnotations = inferenceNamespaces.ToImmutableDictionary(
                 ns => ns,
@@ -32,7 +32,7 @@ public static class TenancyPlan
     public static ImmutableDictionary<string, string> CommonLabels(PlatformConfig config) =>
         PlatformLabels.Common(ConfigReader.Lower(config.Environment));
 
-    private static PlatformNamespaceArgs NamespaceArgs(NamespaceConfig ns, PlatformConfig config, ImmutableDictionary<string, string> common)
+    private static PlatformNamespaceArgs NamespaceArgs(NamespaceConfig ns, PlatformConfig config, CloudIntegration cloud, ImmutableDictionary<string, string> common)
     {
         var labels = common.SetItem(PlatformLabels.Role, AllowMatrix.RoleLabel(ns.Role));
         if (ns.IsTeam)
@@ -47,7 +47,7 @@ public static class TenancyPlan
             Labels = labels,
             Quota = ns.Quota,
             ContainerDefaults = ns.Limits,
-            AllowRules = AllowMatrix.RulesFor(ns, config),
+            AllowRules = [.. AllowMatrix.RulesFor(ns, config), .. cloud.NamespaceAllowRules.GetValueOrDefault(ns.Name, [])],
         };
     }
 }

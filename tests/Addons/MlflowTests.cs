@@ -241,7 +241,9 @@ public class MlflowTests
         var mocks = await ComponentTest.RunAsync(() => _ = NewMlflow(store: null));
 
         var pdb = DependencyRecorder.Json(mocks.Single(Types.Pdb, "mlflow-pdb"));
-        Assert.Equal(1, pdb["spec"]!["minAvailable"]!.GetValue<int>());
+        Assert.Equal(1, pdb["spec"]!["maxUnavailable"]!.GetValue<int>());
+        Assert.Null(pdb["spec"]!["minAvailable"]);
+        Assert.Equal("AlwaysAllow", pdb["spec"]!["unhealthyPodEvictionPolicy"]!.GetValue<string>());
         Assert.Equal("mlflow", pdb["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
         Assert.Equal("mlflow", pdb["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/instance"]!.GetValue<string>());
         Assert.Equal(2, DependencyRecorder.Json(mocks.Single(Types.Release, "mlflow"))["values"]!["replicaCount"]!.GetValue<int>());
