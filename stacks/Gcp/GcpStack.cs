@@ -45,6 +45,12 @@ public static partial class GcpStack
     /// </summary>
     public static ImmutableArray<string> GkeManagedNamespaces { get; } = ["gke-managed-system", "gke-managed-cim", "gmp-system", "gmp-public", "gke-gmp-system"];
 
+    /// <summary>
+    /// The GKE metadata server as pods see it: 169.254.169.254:80, and on Dataplane V2 169.254.169.252:988. Pods that
+    /// use workload identity get their tokens there; a default-deny egress policy would cut them off.
+    /// </summary>
+    public static ImmutableArray<string> MetadataServerCidrs { get; } = ["169.254.169.254/32", "169.254.169.252/32"];
+
     /// <summary>The GKE cluster name of a stack.</summary>
     public static string ClusterName(string project, string stack) => $"{project}-{stack}";
 
@@ -289,6 +295,7 @@ public static partial class GcpStack
             KubeDns = true,
             ClusterReady = [.. nodePools.Pools.Values],
             PoolNodeSelectors = GcpNodePools.NodeSelectors(config),
+            NamespaceAllowRules = MetadataServerRules(config, annotations.Keys.Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)])),
             ClusterAddons = computeClasses.IsEmpty
                 ? []
                 :
@@ -317,6 +324,19 @@ public static partial class GcpStack
         outputs["nodePools"] = GcpNodePools.Summary(config);
         return new GcpPlatform(integration, kubernetes, outputs);
     }
+
+    /// <summary>The egress to the GKE metadata server of the namespaces whose service accounts use workload identity.</summary>
+    public static ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>> MetadataServerRules(PlatformConfig config, IEnumerable<string> identityNamespaces) =>
+        identityNamespaces
+            .Distinct(StringComparer.Ordinal)
+            .Where(ns => config.FindNamespace(ns) is not null)
+            .ToImmutableDictionary(ns => ns, _ => ImmutableArray.Create(new NetworkAllowRule
+            {
+                Name = "gke-metadata-server",
+                Direction = TrafficDirection.Egress,
+                Cidrs = MetadataServerCidrs,
+                Ports = [new NetworkPort(80), new NetworkPort(988)],
+            }));
 
     /// <summary>The labels of every GCP resource of the stack (GCP label syntax: lower-case, no dots or slashes).</summary>
     public static ImmutableDictionary<string, string> Labels(PlatformConfig config, string clusterName) =>

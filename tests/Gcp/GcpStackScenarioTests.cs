@@ -188,6 +188,20 @@ public class GcpStackScenarioTests
     }
 
     [Fact]
+    public async Task Workload_identity_namespaces_reach_the_gke_metadata_server_and_no_other_does()
+    {
+        var plan = await Production.Value;
+
+        var policies = plan.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            .Where(p => p.Inputs["metadata"]!["name"]!.GetValue<string>() == "allow-gke-metadata-server")
+            .ToDictionary(p => p.Inputs["metadata"]!["namespace"]!.GetValue<string>(), p => p.Inputs["spec"]!);
+        Assert.Equal(new[] { "external-secrets", "mlflow" }, policies.Keys.Order(StringComparer.Ordinal));
+        var egress = policies["mlflow"]["egress"]![0]!;
+        Assert.Equal(new[] { "169.254.169.254/32", "169.254.169.252/32" }, egress["to"]!.AsArray().Select(t => t!["ipBlock"]!["cidr"]!.GetValue<string>()));
+        Assert.Equal(new[] { 80, 988 }, egress["ports"]!.AsArray().Select(p => p!["port"]!.AsInt()));
+    }
+
+    [Fact]
     public async Task Production_ml_layer_uses_cloud_sql_gcs_and_secret_manager()
     {
         var plan = await Production.Value;
