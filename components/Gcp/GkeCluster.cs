@@ -259,7 +259,13 @@ public sealed class GkeCluster : ComponentResource
             GatewayApiConfig = new ClusterGatewayApiConfigArgs { Channel = "CHANNEL_DISABLED" },
             CostManagementConfig = new ClusterCostManagementConfigArgs { Enabled = true },
             DeletionProtection = args.DeletionProtection,
-        }, new CustomResourceOptions { Parent = this, DependsOn = [.. NodeRoleGrants] });
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            DependsOn = [.. NodeRoleGrants],
+            // Both describe only the default pool, deleted right after creation: a later read must not replace the cluster.
+            IgnoreChanges = ["nodeConfig", "initialNodeCount"],
+        });
 
         ClusterName = Cluster.Name;
         ClusterId = Cluster.Id;

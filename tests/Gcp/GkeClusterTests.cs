@@ -65,7 +65,10 @@ public class GkeClusterTests
     [Fact]
     public async Task Nodes_run_as_a_dedicated_least_privilege_account_never_the_compute_default()
     {
-        var mocks = await ComponentTest.RunAsync(() => _ = new GkeCluster("gke", Args()));
+        var recorder = new OptionsRecorder();
+        var mocks = await ComponentTest.RunAsync(() => _ = new GkeCluster("gke", Args(), recorder.Options()));
+        Assert.Equal(new[] { "nodeConfig", "initialNodeCount" }, recorder.Of(Cluster, "gke").IgnoreChanges);
+        Assert.Contains(await recorder.DependenciesOf(Cluster, "gke"), d => d.GetResourceType() == "gcp:projects/iAMMember:IAMMember");
         var cluster = mocks.Inputs(Cluster, "gke");
 
         var account = mocks.Inputs("gcp:serviceaccount/account:Account", "gke-nodes");
