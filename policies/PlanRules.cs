@@ -17,7 +17,8 @@ public static class PlanRules
         "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:ecr/repository:Repository",
         "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer", "azure-native:keyvault:Vault",
         "azure-native:keyvault:Secret", "azure-native:dbforpostgresql:Server", "azure-native:dbforpostgresql:Database",
-        "azure-native:containerregistry:Registry", "azure-native:resources:ResourceGroup", "gcp:storage/bucket:Bucket", "gcp:sql/databaseInstance:DatabaseInstance",
+        "azure-native:containerregistry:Registry", "azure-native:resources:ResourceGroup", "gcp:storage/bucket:Bucket",
+        "gcp:sql/databaseInstance:DatabaseInstance", "gcp:sql/database:Database", "gcp:secretmanager/secret:Secret",
         "gcp:kms/cryptoKey:CryptoKey", "gcp:artifactregistry/repository:Repository",
         "kubernetes:core/v1:PersistentVolumeClaim",
     ];

@@ -22,6 +22,15 @@ public sealed class KubePrometheusStackArgs
     /// </summary>
     public bool ManagedControlPlane { get; init; }
 
+    /// <summary>
+    /// The nodes run kube-proxy; false where the dataplane replaces it (GKE Dataplane V2, Cilium), whose target and
+    /// alert would always be down.
+    /// </summary>
+    public bool KubeProxy { get; init; } = true;
+
+    /// <summary>The cluster DNS is kube-dns (GKE) rather than CoreDNS: scrape its metrics ports instead.</summary>
+    public bool KubeDns { get; init; }
+
     /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
     public string? PriorityClassName { get; init; }
 
@@ -263,6 +272,17 @@ public sealed class KubePrometheusStack : ComponentResource
             {
                 values[component] = new Dictionary<string, object> { ["enabled"] = false };
             }
+        }
+
+        if (!args.KubeProxy)
+        {
+            values["kubeProxy"] = new Dictionary<string, object> { ["enabled"] = false };
+        }
+
+        if (args.KubeDns)
+        {
+            values["coreDns"] = new Dictionary<string, object> { ["enabled"] = false };
+            values["kubeDns"] = new Dictionary<string, object> { ["enabled"] = true };
         }
 
         return values;

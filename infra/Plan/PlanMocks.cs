@@ -76,6 +76,7 @@ public sealed class FakeCloud
         Region = region;
         Account = accountId;
         Azure = new FakeAzure(region);
+        Gcp = new FakeGcp(region);
     }
 
     /// <summary>The fake Azure Resource Manager (azure-native resources and invokes), in the same region.</summary>
@@ -87,6 +88,9 @@ public sealed class FakeCloud
     /// <summary>The account.</summary>
     public string Account { get; }
 
+    /// <summary>The answers for Google Cloud resources and invokes (<c>gcp:</c> tokens).</summary>
+    public FakeGcp Gcp { get; }
+
     /// <summary>The ID a resource gets.</summary>
     public string IdFor(string type, string name, ImmutableDictionary<string, object> inputs) => type switch
     {
@@ -94,6 +98,7 @@ public sealed class FakeCloud
             && meta.TryGetValue("name", out var objectName) =>
             meta.TryGetValue("namespace", out var ns) ? $"{ns}/{objectName}" : $"{objectName}",
         _ when type.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.IdFor(type, name, inputs),
+        _ when type.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.IdFor(type, name, inputs),
         _ when AwsIdPrefix(type) is { } prefix => $"{prefix}-{Hex(name, 17)}",
         "aws:ec2/eip:Eip" => $"eipalloc-{Hex(name, 17)}",
         "aws:s3/bucket:Bucket" => BucketName(name, inputs),
@@ -129,6 +134,7 @@ public sealed class FakeCloud
         },
         _ when type.StartsWith("aws:", StringComparison.Ordinal) => AwsOutputs(type, name, inputs),
         _ when type.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.OutputsFor(type, name, inputs),
+        _ when type.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.OutputsFor(type, name, inputs),
         _ => ImmutableDictionary<string, object>.Empty,
     };
 
@@ -302,6 +308,7 @@ public sealed class FakeCloud
     public object Invoke(string token, ImmutableDictionary<string, object> args) => token switch
     {
         _ when token.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.Invoke(token, args),
+        _ when token.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.Invoke(token, args),
         "aws:index/getAvailabilityZones:getAvailabilityZones" => new Dictionary<string, object>
         {
             ["id"] = Region,

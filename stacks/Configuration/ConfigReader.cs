@@ -47,7 +47,7 @@ public static partial class ConfigReader
             problems.Add(new(Key("kubernetesVersion"), $"'{kubernetesVersion}' is not a minor version such as 1.34"));
         }
 
-        var addons = ReadAddons(ParseObject(get, "addons", problems), problems);
+        var addons = ReadAddons(ParseObject(get, "addons", problems), cloud, problems);
         var systemPool = ReadSystemPool(ParseObject(get, "systemNodePool", problems), production, problems);
         var nodePoolNodes = ParseList(get, "nodePools", problems);
         var nodePools = ReadNodePools(nodePoolNodes, problems);
@@ -69,7 +69,13 @@ public static partial class ConfigReader
             ValidateAzureNodePools(nodePoolNodes, nodePools, problems);
         }
 
-        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure), problems);
+        var gcp = ReadGcp(ParseObject(get, "gcp", problems), cloud, production, region, systemPool, problems);
+        if (cloud == CloudKind.Gcp)
+        {
+            ValidateGcpNodePools(nodePoolNodes, nodePools);
+        }
+
+        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure) ?? GcpPrivateNetworkDefault(gcp), problems);
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
@@ -111,6 +117,7 @@ public static partial class ConfigReader
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
             Azure = azure,
+            Gcp = gcp,
         };
     }
 
@@ -149,9 +156,10 @@ public static partial class ConfigReader
     private static IReadOnlyList<JsonConfigNode> ParseList(Func<string, string?> get, string name, List<ConfigProblem> problems) =>
         Parse(get, name, JsonValueKind.Array, problems) is { } element ? JsonConfigNode.List(element, Key(name), problems) : [];
 
-    private static AddonsConfig ReadAddons(JsonConfigNode? node, List<ConfigProblem> problems)
+    private static AddonsConfig ReadAddons(JsonConfigNode? node, CloudKind? cloud, List<ConfigProblem> problems)
     {
-        var defaults = new AddonsConfig();
+        // GKE installs the NVIDIA driver and device plugin on its GPU nodes itself: no GPU operator there (ConfigReader.Gcp.cs).
+        var defaults = new AddonsConfig { GpuOperator = cloud != CloudKind.Gcp };
         if (node is null)
         {
             return defaults;
@@ -172,6 +180,11 @@ public static partial class ConfigReader
             Keda = node.Bool("keda") ?? defaults.Keda,
         };
         node.RejectUnknownKeys();
+
+        if (cloud == CloudKind.Gcp && addons.GpuOperator)
+        {
+            problems.Add(new(Key("addons.gpuOperator"), GkeGpuOperatorProblem));
+        }
 
         if (addons.Kserve && !addons.CertManager)
         {

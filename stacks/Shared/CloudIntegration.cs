@@ -54,6 +54,12 @@ public sealed record CloudIntegration
     /// <summary>True when the GPU node image already ships the NVIDIA driver and container toolkit.</summary>
     public bool NodeImageHasGpuDriver { get; init; }
 
+    /// <summary>False where the cluster's dataplane replaces kube-proxy (GKE Dataplane V2): nothing scrapes or alerts on it.</summary>
+    public bool HasKubeProxy { get; init; } = true;
+
+    /// <summary>True where the cluster DNS is kube-dns (GKE) rather than CoreDNS.</summary>
+    public bool KubeDns { get; init; }
+
     /// <summary>Resources the Kubernetes layer must wait for (e.g. the cluster's node groups and add-ons).</summary>
     public ImmutableArray<Resource> ClusterReady { get; init; } = [];
 
@@ -63,6 +69,18 @@ public sealed record CloudIntegration
     /// tenancy component.
     /// </summary>
     public ImmutableArray<Action<Tenancy>> ClusterAddons { get; init; } = [];
+
+    /// <summary>
+    /// The node selector that places pods on a configured pool's capacity, by pool name, where the cloud selects that
+    /// capacity by other labels than the pool's own (a GKE ComputeClass spanning a Spot pool and its on-demand
+    /// fallback nodes); a pool missing here is selected by its labels.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, string>> PoolNodeSelectors { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
+
+    /// <summary>The node selector of a pool's capacity: the cloud's, or the pool's labels.</summary>
+    public ImmutableDictionary<string, string> NodeSelectorFor(NodePoolConfig pool) =>
+        PoolNodeSelectors.GetValueOrDefault(pool.Name) ?? pool.Labels;
 
     /// <summary>
     /// How the cloud fronts the shared gateway's LoadBalancer Service (load balancer class, annotations, source

@@ -71,7 +71,7 @@ public static class MlWorkloadsLayer
         return new MlWorkloads(kserve, mlflow, argoWorkflows, argoCd);
     }
 
-    /// <summary>The sample model as the KServe component takes it, placed on its pool's nodes as the cloud taints them.</summary>
+    /// <summary>The sample model as the KServe component takes it, placed on its pool as the cloud selects and taints it.</summary>
     public static InferenceModel SampleModel(SampleModelConfig sample, CloudIntegration? cloud = null) => new()
     {
         Name = SampleModelName,
@@ -102,8 +102,7 @@ public static class MlWorkloadsLayer
         ?? config.NodePools.FirstOrDefault(p => p.IsGpu);
 
     private static Kserve DeployKserve(
-        PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud,
-        ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+        PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
         var ns = tenancy.Namespaces[PlatformNamespaces.Kserve];
         var sample = config.Kserve.SampleModel;

@@ -18,8 +18,8 @@ public static class NodePoolScheduling
     public static ImmutableArray<PodToleration> Tolerations(IEnumerable<TaintConfig> taints) =>
         [.. taints.Select(t => new PodToleration(t.Key, t.Effect)).Distinct()];
 
-    /// <summary>A GPU pod on this pool: its labels as node selector, and the tolerations of its nodes' taints.</summary>
-    public static GpuPlacement PlacementOn(NodePoolConfig pool, CloudIntegration cloud) => new(pool.Labels)
+    /// <summary>A GPU pod on this pool: the cloud's node selector of the pool (its labels unless the cloud selects it otherwise), and the tolerations of its nodes' taints.</summary>
+    public static GpuPlacement PlacementOn(NodePoolConfig pool, CloudIntegration cloud) => new(cloud.NodeSelectorFor(pool))
     {
         PoolTolerations = Tolerations(NodeTaints(pool, cloud).Where(t => t.Key != GpuPlacement.GpuResource)),
     };

@@ -74,7 +74,7 @@ public static class PlatformServicesLayer
 
         var kedaNamespace = KedaNamespace(config, cloud);
         var monitoring = addons.Monitoring
-            ? new KubePrometheusStack("monitoring", MonitoringArgs(config, gateway, labels, kedaNamespace),
+            ? new KubePrometheusStack("monitoring", MonitoringArgs(config, gateway, labels, cloud),
                 In(PlatformNamespaces.Monitoring, publishGrafana ? gateway!.Gateway : null))
             : null;
 
@@ -142,14 +142,14 @@ public static class PlatformServicesLayer
     public static string? KedaNamespace(PlatformConfig config, CloudIntegration cloud) =>
         !config.Addons.Keda ? null : cloud.ProvidedKeda?.Namespace ?? PlatformNamespaces.Keda;
 
-    /// <summary>The monitoring stack's arguments: storage, Grafana publishing, and the targets, alerts and dashboards of the enabled add-ons.</summary>
-    /// <param name="config">The stack's configuration.</param>
-    /// <param name="gateway">The shared gateway, to publish Grafana on.</param>
-    /// <param name="labels">The platform's labels.</param>
-    /// <param name="kedaNamespace">Where KEDA runs, when it does (its operator is scraped and alerted on).</param>
+    /// <summary>
+    /// The monitoring stack's arguments: storage, Grafana publishing, the targets, alerts and dashboards of the enabled
+    /// add-ons, and the cluster components the cloud runs (kube-proxy, the DNS).
+    /// </summary>
     public static KubePrometheusStackArgs MonitoringArgs(
-        PlatformConfig config, EnvoyGateway? gateway, ImmutableDictionary<string, string> labels, string? kedaNamespace = null)
+        PlatformConfig config, EnvoyGateway? gateway, ImmutableDictionary<string, string> labels, CloudIntegration? cloud = null)
     {
+        var kedaNamespace = KedaNamespace(config, cloud ?? CloudIntegration.None);
         var addons = config.Addons;
         var targets = ImmutableArray.CreateBuilder<ScrapeTarget>();
         var alerts = ImmutableArray.CreateBuilder<AlertGroup>();
@@ -206,6 +206,8 @@ public static class PlatformServicesLayer
             HighAvailability = config.IsProduction,
             PriorityClassName = PriorityTier.Ladder[0].Name,
             ManagedControlPlane = config.Cloud != CloudKind.Existing,
+            KubeProxy = cloud?.HasKubeProxy ?? true,
+            KubeDns = cloud?.KubeDns ?? false,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,
             StorageClass = config.Monitoring.StorageClass,

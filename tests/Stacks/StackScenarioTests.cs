@@ -12,7 +12,7 @@ namespace MlPlatform.Tests.Stacks;
 /// <summary>Invariants every stack of the repository keeps, whatever its cloud.</summary>
 public class StackScenarioTests
 {
-    public static TheoryData<string> Stacks => new() { "local", "staging", "production", "azure-staging", "azure-production" };
+    public static TheoryData<string> Stacks => new() { "local", "staging", "production", "azure-staging", "azure-production", "gcp-staging", "gcp-production" };
 
     private static IEnumerable<PlannedResource> Namespaced(PlanResult plan, string type, string ns) =>
         plan.OfType(type).Where(r => r.Inputs["metadata"]?["namespace"]?.ToString() == ns);
