@@ -15,8 +15,10 @@ public static class PlanRules
     [
         "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster",
         "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:ecr/repository:Repository",
-        "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:dbforpostgresql:FlexibleServer",
-        "azure-native:containerregistry:Registry", "gcp:storage/bucket:Bucket", "gcp:sql/databaseInstance:DatabaseInstance",
+        "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer", "azure-native:keyvault:Vault",
+        "azure-native:keyvault:Secret", "azure-native:dbforpostgresql:Server", "azure-native:dbforpostgresql:Database",
+        "azure-native:containerregistry:Registry", "azure-native:resources:ResourceGroup", "gcp:storage/bucket:Bucket",
+        "gcp:sql/databaseInstance:DatabaseInstance", "gcp:sql/database:Database", "gcp:secretmanager/secret:Secret",
         "gcp:kms/cryptoKey:CryptoKey", "gcp:artifactregistry/repository:Repository",
         "kubernetes:core/v1:PersistentVolumeClaim",
     ];
@@ -30,6 +32,7 @@ public static class PlanRules
         ("gpu-pools-tainted", GpuNodePoolsAreTainted),
         ("charts-pinned", ChartsArePinned),
         ("kubernetes-syntax", KubernetesObjectsAreWellFormed),
+        (DisruptionBudgetRule.Name, DisruptionBudgetsProtect),
     ];
 
     /// <summary>Runs every rule.</summary>
@@ -81,9 +84,27 @@ public static class PlanRules
         plan.Where(r => StatefulTypes.Contains(r.Type) && !r.Protected)
             .Select(r => Violation("stateful-protected", r, "holds data but is not protected (Protect = true)"));
 
-    /// <summary>Karpenter NodePools that provision GPUs carry the <c>nvidia.com/gpu</c> NoSchedule taint.</summary>
+    /// <summary>
+    /// Node pools that provision GPUs carry the <c>nvidia.com/gpu</c> NoSchedule taint: Karpenter NodePools with a GPU
+    /// limit, and AKS agent pools of N-series (GPU) VM sizes.
+    /// </summary>
     public static IEnumerable<PolicyViolation> GpuNodePoolsAreTainted(IReadOnlyList<PlanItem> plan)
     {
+        foreach (var pool in plan.Where(r => r.Type == "azure-native:containerservice:AgentPool"))
+        {
+            if (pool.Inputs["vmSize"]?.ToString() is not { } size || !size.StartsWith("Standard_N", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var taints = (pool.Inputs["nodeTaints"] as JsonArray ?? []).Select(t => t?.ToString() ?? string.Empty);
+            if (!taints.Any(t => (t.StartsWith("nvidia.com/gpu=", StringComparison.Ordinal) || t.StartsWith("nvidia.com/gpu:", StringComparison.Ordinal))
+                && t.EndsWith(":NoSchedule", StringComparison.Ordinal)))
+            {
+                yield return Violation("gpu-pools-tainted", pool, $"runs GPU VMs ({size}) but lacks the nvidia.com/gpu:NoSchedule taint");
+            }
+        }
+
         foreach (var pool in plan.Where(r => r.Type == "kubernetes:karpenter.sh/v1:NodePool"))
         {
             var spec = pool.Inputs["spec"];
@@ -184,6 +205,12 @@ public static class PlanRules
     /// <summary>A path segment name (RBAC objects): not empty, '.' or '..', and without '/' or '%'.</summary>
     private static bool IsPathSegmentName(string name) =>
         name.Length > 0 && name is not ("." or "..") && name.IndexOfAny(['/', '%']) < 0 && !name.Any(char.IsControl);
+
+    /// <summary>
+    /// Components that run several replicas keep one through a node drain: see <see cref="DisruptionBudgetRule"/>
+    /// (production stacks need a budget that protects; no stack may have one that blocks every eviction).
+    /// </summary>
+    public static IEnumerable<PolicyViolation> DisruptionBudgetsProtect(IReadOnlyList<PlanItem> plan) => DisruptionBudgetRule.Check(plan);
 
     private static bool IsDefaultDeny(JsonObject inputs)
     {

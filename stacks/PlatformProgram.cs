@@ -1,6 +1,8 @@
 using MlPlatform.Stacks.Aws;
+using MlPlatform.Stacks.Azure;
 using MlPlatform.Stacks.Configuration;
 using MlPlatform.Stacks.Existing;
+using MlPlatform.Stacks.Gcp;
 using Pulumi;
 
 namespace MlPlatform.Stacks;
@@ -24,8 +26,10 @@ public static class PlatformProgram
         {
             CloudKind.Existing => ExistingClusterStack.Deploy(config, kubeconfig),
             CloudKind.Aws => AwsStack.Deploy(config),
+            CloudKind.Azure => AzureStack.Deploy(config),
+            CloudKind.Gcp => GcpStack.Deploy(config),
             _ => throw new ConfigValidationException(
-                [new ConfigProblem(ConfigReader.Key("cloud"), $"the '{ConfigReader.Lower(config.Cloud)}' stack is not available in this version; use 'aws' or 'existing'")]),
+                [new ConfigProblem(ConfigReader.Key("cloud"), $"the '{ConfigReader.Lower(config.Cloud)}' stack is not available in this version")]),
         };
     }
 }

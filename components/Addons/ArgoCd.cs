@@ -61,6 +61,12 @@ public sealed class ArgoCdArgs
     /// <summary>The chart's documented HA mode: redis-ha and two replicas of the stateless parts (production).</summary>
     public bool HighAvailability { get; init; }
 
+    /// <summary>The PriorityClass of every Argo CD pod (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
+    /// <summary>The PriorityClasses, when <see cref="PriorityClassName"/> names one: pods naming a missing class are refused.</summary>
+    public Resource? PriorityClassesReady { get; init; }
+
     /// <summary>The workloads Application; null for none.</summary>
     public GitOpsApplication? Application { get; init; }
 
@@ -92,8 +98,13 @@ public sealed class ArgoCd : ComponentResource
     public ArgoCd(string name, ArgoCdArgs args, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
-        Release = HelmReleases.Create(ReleaseName, VersionCatalog.ArgoCd, args.Namespace, Values(args.HighAvailability),
-            new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } });
+        var releaseOptions = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
+        if (args.PriorityClassesReady is { } priorityClasses)
+        {
+            releaseOptions.DependsOn.Add(priorityClasses);
+        }
+
+        Release = HelmReleases.Create(ReleaseName, VersionCatalog.ArgoCd, args.Namespace, Values(args.HighAvailability, args.PriorityClassName), releaseOptions);
 
         if (args.Application is { } app)
         {
@@ -128,19 +139,55 @@ public sealed class ArgoCd : ComponentResource
     public K8s.ApiExtensions.CustomResource? Application { get; }
 
     /// <summary>The chart values.</summary>
-    public static ImmutableDictionary<string, object> Values(bool highAvailability)
+    public static ImmutableDictionary<string, object> Values(bool highAvailability, string? priorityClassName = null)
     {
         var replicas = highAvailability ? 2 : 1;
         Dictionary<string, object> Metrics() => new() { ["enabled"] = true };
-        Dictionary<string, object> Pdb() => new() { ["enabled"] = highAvailability };
 
-        return ImmutableDictionary<string, object>.Empty
+        // Without bounds the chart renders minAvailable: 0, which protects nothing: one pod at a time may go.
+        Dictionary<string, object> Pdb(bool enabled) => enabled
+            ? new() { ["enabled"] = true, ["maxUnavailable"] = 1 }
+            : new() { ["enabled"] = false };
+        Dictionary<string, object> Component(int count) => new() { ["replicas"] = count, ["metrics"] = Metrics(), ["pdb"] = Pdb(count > 1) };
+
+        var global = new Dictionary<string, object>();
+        if (highAvailability)
+        {
+            // Every component takes the global constraints, with its own selector filled in by the chart.
+            global["topologySpreadConstraints"] = TopologySpread.Constraints();
+        }
+
+        if (priorityClassName is not null)
+        {
+            global["priorityClassName"] = priorityClassName; // redis-ha reads it through Helm's globals too
+        }
+
+        var values = ImmutableDictionary<string, object>.Empty
             // No SSO provider is configured by the platform: Dex would run idle.
             .Add("dex", new Dictionary<string, object> { ["enabled"] = false })
-            .Add("redis-ha", new Dictionary<string, object> { ["enabled"] = highAvailability })
-            .Add("controller", new Dictionary<string, object> { ["replicas"] = 1, ["metrics"] = Metrics(), ["pdb"] = Pdb() })
-            .Add("server", new Dictionary<string, object> { ["replicas"] = replicas, ["metrics"] = Metrics(), ["pdb"] = Pdb() })
-            .Add("repoServer", new Dictionary<string, object> { ["replicas"] = replicas, ["metrics"] = Metrics(), ["pdb"] = Pdb() })
-            .Add("applicationSet", new Dictionary<string, object> { ["replicas"] = replicas, ["metrics"] = Metrics(), ["pdb"] = Pdb() });
+            .Add("redis-ha", RedisHa(highAvailability))
+
+            // One application controller: more replicas only shard clusters, and Argo CD manages this one.
+            .Add("controller", Component(1))
+            .Add("server", Component(replicas))
+            .Add("repoServer", Component(replicas))
+            .Add("applicationSet", Component(replicas));
+        return global.Count > 0 ? values.Add("global", global) : values;
+    }
+
+    // redis-ha renders its budgets from non-empty maps (as given) and spreads over zones with its own switch (the
+    // template's default key is the zone); its hard anti-affinity already keeps the three servers and proxies on
+    // three nodes. Sentinel keeps a quorum of two with one server gone.
+    private static Dictionary<string, object> RedisHa(bool enabled)
+    {
+        var values = new Dictionary<string, object> { ["enabled"] = enabled };
+        if (enabled)
+        {
+            values["podDisruptionBudget"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 };
+            values["haproxy"] = new Dictionary<string, object> { ["podDisruptionBudget"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 } };
+            values["topologySpreadConstraints"] = new Dictionary<string, object> { ["enabled"] = true };
+        }
+
+        return values;
     }
 }

@@ -17,8 +17,14 @@ public sealed class ArgoWorkflowsArgs
     /// <summary>The namespace component with its guard rails.</summary>
     public required Resource NamespaceReady { get; init; }
 
-    /// <summary>Two controllers and two servers with disruption budgets (production).</summary>
+    /// <summary>Two controllers and two servers with disruption budgets, spread over nodes and zones (production).</summary>
     public bool HighAvailability { get; init; }
+
+    /// <summary>The PriorityClass of the controller and server (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
+    /// <summary>The PriorityClasses, when <see cref="PriorityClassName"/> names one: pods naming a missing class are refused.</summary>
+    public Resource? PriorityClassesReady { get; init; }
 
     /// <summary>The server's authentication modes: <c>sso</c> and/or <c>client</c> (never <c>server</c>, which would act with the server's own identity).</summary>
     public ImmutableArray<string> ServerAuthModes { get; init; } = ["client"];
@@ -55,7 +61,13 @@ public sealed class ArgoWorkflows : ComponentResource
         var inNamespace = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
         var metadata = (string objectName) => new ObjectMetaArgs { Name = objectName, Namespace = args.Namespace, Labels = args.Labels };
 
-        Release = HelmReleases.Create(ReleaseName, VersionCatalog.ArgoWorkflows, args.Namespace, Values(args.Namespace, args.HighAvailability, args.ServerAuthModes), inNamespace);
+        var releaseOptions = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
+        if (args.PriorityClassesReady is { } priorityClasses)
+        {
+            releaseOptions.DependsOn.Add(priorityClasses);
+        }
+
+        Release = HelmReleases.Create(ReleaseName, VersionCatalog.ArgoWorkflows, args.Namespace, Values(args.Namespace, args.HighAvailability, args.ServerAuthModes, args.PriorityClassName), releaseOptions);
 
         // The executor (wait container) reports step results through the API: it needs the token mounted.
         ServiceAccount = new K8s.Core.V1.ServiceAccount($"{name}-workflow", new ServiceAccountArgs
@@ -126,11 +138,11 @@ public sealed class ArgoWorkflows : ComponentResource
     ];
 
     /// <summary>The chart values.</summary>
-    public static InputMap<object> Values(Input<string> @namespace, bool highAvailability, ImmutableArray<string> authModes) =>
-        @namespace.Apply(ns => Values(ns, highAvailability, authModes));
+    public static InputMap<object> Values(Input<string> @namespace, bool highAvailability, ImmutableArray<string> authModes, string? priorityClassName = null) =>
+        @namespace.Apply(ns => Values(ns, highAvailability, authModes, priorityClassName));
 
     /// <summary>The chart values for a namespace.</summary>
-    public static ImmutableDictionary<string, object> Values(string @namespace, bool highAvailability, ImmutableArray<string> authModes)
+    public static ImmutableDictionary<string, object> Values(string @namespace, bool highAvailability, ImmutableArray<string> authModes, string? priorityClassName = null)
     {
         var replicas = highAvailability ? 2 : 1;
         var podSecurity = new Dictionary<string, object>
@@ -146,6 +158,53 @@ public sealed class ArgoWorkflows : ComponentResource
             ["capabilities"] = new Dictionary<string, object> { ["drop"] = new object[] { "ALL" } },
         };
 
+        // Without bounds the chart renders minAvailable: 0, which protects nothing: one pod at a time may go.
+        Dictionary<string, object> Pdb() => highAvailability
+            ? new() { ["enabled"] = true, ["maxUnavailable"] = 1 }
+            : new() { ["enabled"] = false };
+
+        var controller = new Dictionary<string, object>
+        {
+            ["workflowNamespaces"] = new object[] { @namespace },
+            ["replicas"] = replicas,
+            ["pdb"] = Pdb(),
+            ["metricsConfig"] = new Dictionary<string, object> { ["enabled"] = true },
+            ["podSecurityContext"] = podSecurity,
+            ["securityContext"] = ContainerSecurity(readOnlyRootFilesystem: true),
+            ["workflowDefaults"] = new Dictionary<string, object>
+            {
+                ["spec"] = new Dictionary<string, object>
+                {
+                    ["serviceAccountName"] = WorkflowServiceAccountName,
+                    ["podGC"] = new Dictionary<string, object> { ["strategy"] = "OnPodSuccess" },
+                    ["ttlStrategy"] = new Dictionary<string, object> { ["secondsAfterCompletion"] = 7 * 24 * 3600 },
+                },
+            },
+        };
+        var server = new Dictionary<string, object>
+        {
+            ["authModes"] = authModes.Cast<object>().ToArray(),
+            ["replicas"] = replicas,
+            ["pdb"] = Pdb(),
+            ["podSecurityContext"] = podSecurity,
+
+            // The chart's own default: the server writes to its root filesystem.
+            ["securityContext"] = ContainerSecurity(readOnlyRootFilesystem: false),
+        };
+        foreach (var component in new[] { controller, server })
+        {
+            if (highAvailability)
+            {
+                // The chart gives constraints without a selector the component's own.
+                component["topologySpreadConstraints"] = TopologySpread.Constraints();
+            }
+
+            if (priorityClassName is not null)
+            {
+                component["priorityClassName"] = priorityClassName;
+            }
+        }
+
         return ImmutableDictionary<string, object>.Empty
             .Add("workflow", new Dictionary<string, object>
             {
@@ -153,35 +212,9 @@ public sealed class ArgoWorkflows : ComponentResource
                 ["serviceAccount"] = new Dictionary<string, object> { ["create"] = false },
                 ["rbac"] = new Dictionary<string, object> { ["create"] = false },
             })
-            .Add("controller", new Dictionary<string, object>
-            {
-                ["workflowNamespaces"] = new object[] { @namespace },
-                ["replicas"] = replicas,
-                ["pdb"] = new Dictionary<string, object> { ["enabled"] = highAvailability },
-                ["metricsConfig"] = new Dictionary<string, object> { ["enabled"] = true },
-                ["podSecurityContext"] = podSecurity,
-                ["securityContext"] = ContainerSecurity(readOnlyRootFilesystem: true),
-                ["workflowDefaults"] = new Dictionary<string, object>
-                {
-                    ["spec"] = new Dictionary<string, object>
-                    {
-                        ["serviceAccountName"] = WorkflowServiceAccountName,
-                        ["podGC"] = new Dictionary<string, object> { ["strategy"] = "OnPodSuccess" },
-                        ["ttlStrategy"] = new Dictionary<string, object> { ["secondsAfterCompletion"] = 7 * 24 * 3600 },
-                    },
-                },
-            })
+            .Add("controller", controller)
             .Add("executor", new Dictionary<string, object> { ["securityContext"] = PodSecurity.RestrictedContainer() })
-            .Add("server", new Dictionary<string, object>
-            {
-                ["authModes"] = authModes.Cast<object>().ToArray(),
-                ["replicas"] = replicas,
-                ["pdb"] = new Dictionary<string, object> { ["enabled"] = highAvailability },
-                ["podSecurityContext"] = podSecurity,
-
-                // The chart's own default: the server writes to its root filesystem.
-                ["securityContext"] = ContainerSecurity(readOnlyRootFilesystem: false),
-            });
+            .Add("server", server);
     }
 }
 

@@ -43,19 +43,28 @@ public sealed class CertManager : ComponentResource
     /// <summary>The chart values.</summary>
     public static Dictionary<string, object> Values(CertManagerArgs args)
     {
-        var replicas = args.HighAvailability ? 2 : 1;
-        Dictionary<string, object> Component() => new()
+        Dictionary<string, object> Component(string podName, string component)
         {
-            ["replicaCount"] = replicas,
-            ["podDisruptionBudget"] = Pdb(args.HighAvailability),
-            ["securityContext"] = AddonResources.RestrictedPod(),
-            ["containerSecurityContext"] = AddonResources.RestrictedContainer(),
-        };
+            var values = new Dictionary<string, object>
+            {
+                ["replicaCount"] = args.HighAvailability ? 2 : 1,
+                ["podDisruptionBudget"] = Pdb(args.HighAvailability),
+                ["securityContext"] = AddonResources.RestrictedPod(),
+                ["containerSecurityContext"] = AddonResources.RestrictedContainer(),
+            };
+            if (args.HighAvailability)
+            {
+                // The chart copies the constraints as given: they name the pod labels of its templates.
+                values["topologySpreadConstraints"] = TopologySpread.Constraints(PodLabels(podName, component));
+            }
 
-        var values = Component();
+            return values;
+        }
+
+        var values = Component("cert-manager", "controller");
         values["crds"] = new Dictionary<string, object> { ["enabled"] = true, ["keep"] = true };
-        values["webhook"] = Component();
-        values["cainjector"] = Component();
+        values["webhook"] = Component("webhook", "webhook");
+        values["cainjector"] = Component("cainjector", "cainjector");
         values["startupapicheck"] = new Dictionary<string, object>
         {
             ["securityContext"] = AddonResources.RestrictedPod(),
@@ -69,7 +78,12 @@ public sealed class CertManager : ComponentResource
         return values;
     }
 
+    /// <summary>The labels the chart puts on a component's pods (<c>app.kubernetes.io/name</c> is <c>cert-manager</c>, <c>webhook</c> or <c>cainjector</c>).</summary>
+    public static IReadOnlyDictionary<string, string> PodLabels(string name, string component) => TopologySpread.Labels(
+        ("app.kubernetes.io/name", name), ("app.kubernetes.io/instance", ReleaseName), ("app.kubernetes.io/component", component));
+
+    // The template renders minAvailable: 1 when no bound is given; one pod at a time may go whatever the count.
     private static Dictionary<string, object> Pdb(bool enabled) => enabled
-        ? new() { ["enabled"] = true, ["minAvailable"] = 1 }
+        ? new() { ["enabled"] = true, ["maxUnavailable"] = 1 }
         : new() { ["enabled"] = false };
 }

@@ -31,6 +31,15 @@ public sealed class EnvoyGatewayArgs
 
     /// <summary>Labels of the objects the component creates.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The proxy Service's <c>loadBalancerClass</c> (the cloud's load balancer controller); null for the cluster default.</summary>
+    public string? LoadBalancerClass { get; init; }
+
+    /// <summary>The proxy Service's annotations (the cloud's load balancer settings; values may be outputs).</summary>
+    public InputMap<string> ServiceAnnotations { get; init; } = [];
+
+    /// <summary>Who the load balancer admits (the Service's <c>loadBalancerSourceRanges</c>); empty admits anyone.</summary>
+    public ImmutableArray<string> LoadBalancerSourceRanges { get; init; } = [];
 }
 
 /// <summary>
@@ -73,9 +82,11 @@ public sealed class EnvoyGateway : ComponentResource
 
         // Everything below is a custom resource of the CRDs the chart installs.
         var afterRelease = AddonResources.Child(this, options, Release);
+        var proxySpec = args.ServiceAnnotations.ToOutput()
+            .Apply(annotations => ProxySpec(args, annotations).ToImmutableDictionary());
         ProxyConfig = new K8s.ApiExtensions.CustomResource($"{name}-proxy", new KubernetesObjectArgs(
             "gateway.envoyproxy.io/v1alpha1", "EnvoyProxy",
-            AddonResources.Metadata(ProxyConfigName, args.Namespace, args.Labels), ProxySpec(args)), afterRelease);
+            AddonResources.Metadata(ProxyConfigName, args.Namespace, args.Labels), proxySpec), afterRelease);
 
         GatewayClass = new K8s.ApiExtensions.CustomResource($"{name}-class", new KubernetesObjectArgs(
             "gateway.networking.k8s.io/v1", "GatewayClass",
@@ -133,6 +144,21 @@ public sealed class EnvoyGateway : ComponentResource
     /// <summary>The HTTP-to-HTTPS redirect, when TLS is on.</summary>
     public K8s.ApiExtensions.CustomResource? RedirectRoute { get; }
 
+    /// <summary>The labels of the controller's pods (<c>control-plane</c> and the chart's selector labels).</summary>
+    public static IReadOnlyDictionary<string, string> ControllerPodLabels { get; } = TopologySpread.Labels(
+        ("control-plane", "envoy-gateway"), ("app.kubernetes.io/name", "gateway-helm"), ("app.kubernetes.io/instance", ReleaseName));
+
+    /// <summary>
+    /// The labels Envoy Gateway puts on every proxy pod; with <see cref="ProxyGatewayLabelKeys"/> they single out the
+    /// proxies of one Gateway.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ProxyPodLabels { get; } = TopologySpread.Labels(
+        ("app.kubernetes.io/name", "envoy"), ("app.kubernetes.io/component", "proxy"), ("app.kubernetes.io/managed-by", "envoy-gateway"));
+
+    /// <summary>The proxy pod labels naming their Gateway (one EnvoyProxy parameterises every Gateway of the class).</summary>
+    public static IReadOnlyList<string> ProxyGatewayLabelKeys { get; } =
+        ["gateway.envoyproxy.io/owning-gateway-name", "gateway.envoyproxy.io/owning-gateway-namespace"];
+
     /// <summary>The chart values.</summary>
     public static Dictionary<string, object> Values(EnvoyGatewayArgs args)
     {
@@ -142,10 +168,9 @@ public sealed class EnvoyGateway : ComponentResource
             deployment["priorityClassName"] = args.PriorityClassName;
         }
 
-        return new()
+        var values = new Dictionary<string, object>
         {
             ["deployment"] = deployment,
-            ["podDisruptionBudget"] = new Dictionary<string, object> { ["minAvailable"] = args.HighAvailability ? 1 : 0 },
             ["config"] = new Dictionary<string, object>
             {
                 ["envoyGateway"] = new Dictionary<string, object>
@@ -154,18 +179,63 @@ public sealed class EnvoyGateway : ComponentResource
                 },
             },
         };
-    }
-
-    /// <summary>The EnvoyProxy spec: data-plane replicas and disruption budget.</summary>
-    public static Dictionary<string, object> ProxySpec(EnvoyGatewayArgs args)
-    {
-        var kubernetes = new Dictionary<string, object>
-        {
-            ["envoyDeployment"] = new Dictionary<string, object> { ["replicas"] = args.HighAvailability ? 2 : 1 },
-        };
         if (args.HighAvailability)
         {
-            kubernetes["envoyPDB"] = new Dictionary<string, object> { ["minAvailable"] = 1 };
+            // The template renders the budget only for an integer bound >= 1; its default minAvailable: 0 stays off.
+            values["podDisruptionBudget"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 };
+            deployment["pod"] = new Dictionary<string, object> { ["topologySpreadConstraints"] = TopologySpread.Constraints(ControllerPodLabels) };
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The EnvoyProxy spec: data-plane replicas, priority, spread and disruption budget, and the proxy Service the
+    /// cloud's load balancer fronts (its class, annotations and source ranges), which Envoy Gateway creates and keeps
+    /// in sync.
+    /// </summary>
+    public static Dictionary<string, object> ProxySpec(EnvoyGatewayArgs args, IReadOnlyDictionary<string, string>? serviceAnnotations = null)
+    {
+        var pod = new Dictionary<string, object>();
+        if (args.PriorityClassName is not null)
+        {
+            pod["priorityClassName"] = args.PriorityClassName;
+        }
+
+        var deployment = new Dictionary<string, object> { ["replicas"] = args.HighAvailability ? 2 : 1 };
+        var kubernetes = new Dictionary<string, object> { ["envoyDeployment"] = deployment };
+        if (args.HighAvailability)
+        {
+            // Envoy Gateway copies the constraints as given; its own budget selects the proxies of each Gateway.
+            pod["topologySpreadConstraints"] = TopologySpread.Constraints(ProxyPodLabels, ProxyGatewayLabelKeys);
+            kubernetes["envoyPDB"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 };
+        }
+
+        if (pod.Count > 0)
+        {
+            deployment["pod"] = pod;
+        }
+
+        var service = new Dictionary<string, object>();
+        if (args.LoadBalancerClass is not null)
+        {
+            service["loadBalancerClass"] = args.LoadBalancerClass;
+        }
+
+        if (serviceAnnotations is { Count: > 0 })
+        {
+            service["annotations"] = serviceAnnotations.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => (object)a.Value);
+        }
+
+        if (!args.LoadBalancerSourceRanges.IsDefaultOrEmpty)
+        {
+            service["loadBalancerSourceRanges"] = args.LoadBalancerSourceRanges.ToArray();
+        }
+
+        if (service.Count > 0)
+        {
+            service["type"] = "LoadBalancer";
+            kubernetes["envoyService"] = service;
         }
 
         return new()

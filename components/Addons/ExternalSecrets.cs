@@ -28,6 +28,9 @@ public sealed class ExternalSecretsArgs
     /// <summary>Annotations binding the controller's service account to a cloud identity (IRSA, workload identity).</summary>
     public InputMap<string> ServiceAccountAnnotations { get; init; } = [];
 
+    /// <summary>Labels of the controller's pods that the cloud identity needs (e.g. <c>azure.workload.identity/use</c>).</summary>
+    public ImmutableDictionary<string, string> PodLabels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
     /// <summary>The cloud secret service; null creates no ClusterSecretStore.</summary>
     public string? StoreKind { get; init; }
 
@@ -99,7 +102,11 @@ public sealed class ExternalSecrets : ComponentResource
     public static ImmutableDictionary<string, object> Values(ExternalSecretsArgs args, ImmutableDictionary<string, string> annotations)
     {
         var replicas = args.HighAvailability ? 2 : 1;
-        Dictionary<string, object> Pdb() => new() { ["enabled"] = args.HighAvailability, ["minAvailable"] = 1 };
+
+        // `hasKey maxUnavailable` wins over the chart's default minAvailable: 1; one pod at a time may go.
+        Dictionary<string, object> Pdb() => args.HighAvailability
+            ? new() { ["enabled"] = true, ["maxUnavailable"] = 1 }
+            : new() { ["enabled"] = false };
 
         var values = new Dictionary<string, object>
         {
@@ -118,6 +125,18 @@ public sealed class ExternalSecrets : ComponentResource
             ["webhook"] = new Dictionary<string, object> { ["create"] = true, ["replicaCount"] = replicas, ["podDisruptionBudget"] = Pdb() },
             ["certController"] = new Dictionary<string, object> { ["create"] = true, ["replicaCount"] = replicas, ["podDisruptionBudget"] = Pdb() },
         };
+        if (!args.PodLabels.IsEmpty)
+        {
+            // The controller's pods only: they are the ones that read the cloud secret service.
+            values["podLabels"] = args.PodLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary(l => l.Key, l => (object)l.Value);
+        }
+
+        if (args.HighAvailability)
+        {
+            // Every component takes the global constraints, with its own selector filled in by the chart.
+            values["global"] = new Dictionary<string, object> { ["topologySpreadConstraints"] = TopologySpread.Constraints() };
+        }
+
         if (args.PriorityClassName is not null)
         {
             values["priorityClassName"] = args.PriorityClassName;

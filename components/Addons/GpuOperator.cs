@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Pulumi;
 using K8s = Pulumi.Kubernetes;
 
@@ -14,6 +15,12 @@ public sealed class GpuOperatorArgs
     /// driver installation, AKS GPU images): the operator must then not install its own.
     /// </summary>
     public bool NodeImageHasDriver { get; init; }
+
+    /// <summary>
+    /// Tolerations of the GPU nodes' other taints (the pools' own, and the spot taint a cloud adds), so that the
+    /// driver, device plugin and DCGM exporter run on every GPU node; the <c>nvidia.com/gpu</c> one is always there.
+    /// </summary>
+    public ImmutableArray<PodToleration> NodeTolerations { get; init; } = [];
 }
 
 /// <summary>
@@ -59,10 +66,7 @@ public sealed class GpuOperator : ComponentResource
         },
         ["daemonsets"] = new Dictionary<string, object>
         {
-            ["tolerations"] = new object[]
-            {
-                new Dictionary<string, object> { ["key"] = GpuTaintKey, ["operator"] = "Exists", ["effect"] = "NoSchedule" },
-            },
+            ["tolerations"] = PodToleration.List([new PodToleration(GpuTaintKey, "NoSchedule"), .. args.NodeTolerations]),
         },
     };
 }

@@ -15,6 +15,12 @@ public sealed record InferenceModel
     /// <summary>GPUs per replica, requested and limited; vLLM shards the model over them (tensor parallel).</summary>
     public int Gpus { get; init; } = 1;
 
+    /// <summary>
+    /// Predictor replicas: fixed, or the floor when <see cref="ExternallyScaled"/>. Two or more are spread over GPU
+    /// nodes and zones and get a PodDisruptionBudget, so that a drained GPU node never takes the model offline.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
     /// <summary>The GPU pool the pods go to.</summary>
     public GpuPlacement Placement { get; init; } = GpuPlacement.AnyGpuNode;
 
@@ -23,6 +29,18 @@ public sealed record InferenceModel
 
     /// <summary>The share of requests (0-100) the canary receives.</summary>
     public int CanaryTrafficPercent { get; init; }
+
+    /// <summary>Most replicas of the stable predictor when it is externally scaled; null keeps it at <see cref="Replicas"/>.</summary>
+    public int? MaxReplicas { get; init; }
+
+    /// <summary>The ceiling of the stable predictor's replicas.</summary>
+    public int ReplicaCeiling => Math.Max(Replicas, MaxReplicas ?? Replicas);
+
+    /// <summary>
+    /// True when something other than KServe scales the stable predictor (the platform's KEDA ScaledObject): the
+    /// InferenceService then has the <c>external</c> autoscaler class.
+    /// </summary>
+    public bool ExternallyScaled { get; init; }
 
     /// <summary>The PriorityClass: online inference is user facing.</summary>
     public string PriorityClassName { get; init; } = "interactive";

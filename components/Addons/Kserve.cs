@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using MlPlatform.Components.Kubernetes;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
+using Pulumi.Kubernetes.Types.Inputs.Policy.V1;
 using K8s = Pulumi.Kubernetes;
 
 namespace MlPlatform.Components.Addons;
@@ -91,6 +92,12 @@ public sealed class Kserve : ComponentResource
         {
             var serviceOptions = new CustomResourceOptions { Parent = this, DependsOn = { ResourcesRelease } };
             serviceOptions.DependsOn.AddRange(args.ServingReady.Select(r => (Input<Resource>)r).ToList());
+            var annotations = new InputMap<string> { [VllmInferenceService.DeploymentModeAnnotation] = VllmInferenceService.StandardMode };
+            if (model.ExternallyScaled)
+            {
+                annotations[VllmInferenceService.AutoscalerClassAnnotation] = VllmInferenceService.ExternalAutoscaler;
+            }
+
             SampleInferenceService = new K8s.ApiExtensions.CustomResource(model.Name, new KubernetesObjectArgs(
                 "serving.kserve.io/v1beta1",
                 "InferenceService",
@@ -99,9 +106,25 @@ public sealed class Kserve : ComponentResource
                     Name = model.Name,
                     Namespace = args.ServingNamespace ?? throw new ArgumentException("ServingNamespace is required with a sample model.", nameof(args)),
                     Labels = args.Labels,
-                    Annotations = { [VllmInferenceService.DeploymentModeAnnotation] = VllmInferenceService.StandardMode },
+                    Annotations = annotations,
                 },
                 VllmInferenceService.Spec(model).ToImmutableDictionary()), serviceOptions);
+
+            if (model.Replicas > 1)
+            {
+                // KServe creates no budget for the Deployments it renders: one predictor at a time may go, and a
+                // crash-looping one never holds a drain up.
+                SampleDisruptionBudget = new K8s.Policy.V1.PodDisruptionBudget($"{model.Name}-pdb", new PodDisruptionBudgetArgs
+                {
+                    Metadata = new ObjectMetaArgs { Name = $"{model.Name}-predictor", Namespace = args.ServingNamespace, Labels = args.Labels },
+                    Spec = new PodDisruptionBudgetSpecArgs
+                    {
+                        MaxUnavailable = 1,
+                        UnhealthyPodEvictionPolicy = "AlwaysAllow",
+                        Selector = new LabelSelectorArgs { MatchLabels = VllmInferenceService.PredictorPodLabels(model.Name).ToDictionary() },
+                    },
+                }, serviceOptions);
+            }
         }
 
         RegisterOutputs(new Dictionary<string, object?>
@@ -120,6 +143,9 @@ public sealed class Kserve : ComponentResource
 
     /// <summary>The sample InferenceService; null when not configured.</summary>
     public K8s.ApiExtensions.CustomResource? SampleInferenceService { get; }
+
+    /// <summary>The sample model's PodDisruptionBudget; null with one replica.</summary>
+    public K8s.Policy.V1.PodDisruptionBudget? SampleDisruptionBudget { get; }
 
     /// <summary>
     /// The values of the <c>kserve-resources</c> chart: Standard mode as the default deployment mode, no Istio

@@ -22,6 +22,15 @@ public sealed class KubePrometheusStackArgs
     /// </summary>
     public bool ManagedControlPlane { get; init; }
 
+    /// <summary>
+    /// The nodes run kube-proxy; false where the dataplane replaces it (GKE Dataplane V2, Cilium), whose target and
+    /// alert would always be down.
+    /// </summary>
+    public bool KubeProxy { get; init; } = true;
+
+    /// <summary>The cluster DNS is kube-dns (GKE) rather than CoreDNS: scrape its metrics ports instead.</summary>
+    public bool KubeDns { get; init; }
+
     /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
     public string? PriorityClassName { get; init; }
 
@@ -77,6 +86,15 @@ public sealed class KubePrometheusStack : ComponentResource
     /// reaches when Grafana is published.
     /// </summary>
     public const int GrafanaPort = 3000;
+
+    /// <summary>The Service of the stack's Prometheus (the chart's <c>fullname-prometheus</c>), which KEDA's Prometheus triggers query.</summary>
+    public const string PrometheusService = "kube-prometheus-stack-prometheus";
+
+    /// <summary>The port Prometheus serves its API on (Service and pod, <c>http-web</c>).</summary>
+    public const int PrometheusPort = 9090;
+
+    /// <summary>The in-cluster URL of the stack's Prometheus in a namespace.</summary>
+    public static string PrometheusUrl(string @namespace) => $"http://{PrometheusService}.{@namespace}.svc.cluster.local:{PrometheusPort}";
 
     /// <summary>The value of <see cref="DashboardLabel"/> the sidecar loads.</summary>
     public const string DashboardLabelValue = "1";
@@ -181,10 +199,12 @@ public sealed class KubePrometheusStack : ComponentResource
             ["replicas"] = replicas,
             ["resources"] = Resources("50m", "128Mi", "256Mi"),
         };
-        if (args.PriorityClassName is not null)
+        if (args.HighAvailability)
         {
-            prometheusSpec["priorityClassName"] = args.PriorityClassName;
-            alertmanagerSpec["priorityClassName"] = args.PriorityClassName;
+            // The chart copies the constraints into the custom resources as given: they name the labels the operator
+            // puts on the pods. Its soft anti-affinity preset stays on as well.
+            prometheusSpec["topologySpreadConstraints"] = TopologySpread.Constraints(PrometheusPodLabels);
+            alertmanagerSpec["topologySpreadConstraints"] = TopologySpread.Constraints(AlertmanagerPodLabels);
         }
 
         var grafana = new Dictionary<string, object>
@@ -219,12 +239,34 @@ public sealed class KubePrometheusStack : ComponentResource
             };
         }
 
+        var prometheus = new Dictionary<string, object> { ["prometheusSpec"] = prometheusSpec };
+        var alertmanager = new Dictionary<string, object> { ["alertmanagerSpec"] = alertmanagerSpec };
+        if (args.HighAvailability)
+        {
+            // `toYaml` of the map minus `enabled`: the chart's default minAvailable: 1 keeps one of the two replicas
+            // (adding maxUnavailable would render both bounds, which the API rejects).
+            prometheus["podDisruptionBudget"] = new Dictionary<string, object> { ["enabled"] = true };
+            alertmanager["podDisruptionBudget"] = new Dictionary<string, object> { ["enabled"] = true };
+        }
+
         var values = new Dictionary<string, object>
         {
-            ["prometheus"] = new Dictionary<string, object> { ["prometheusSpec"] = prometheusSpec },
-            ["alertmanager"] = new Dictionary<string, object> { ["alertmanagerSpec"] = alertmanagerSpec },
+            ["prometheus"] = prometheus,
+            ["alertmanager"] = alertmanager,
             ["grafana"] = grafana,
         };
+        if (args.PriorityClassName is not null)
+        {
+            // The operator, Grafana and kube-state-metrics run one replica each; the monitoring stack is still
+            // cluster infrastructure that batch work must not preempt.
+            prometheusSpec["priorityClassName"] = args.PriorityClassName;
+            alertmanagerSpec["priorityClassName"] = args.PriorityClassName;
+            grafana["priorityClassName"] = args.PriorityClassName;
+            values["prometheusOperator"] = new Dictionary<string, object> { ["priorityClassName"] = args.PriorityClassName };
+            values["kube-state-metrics"] = new Dictionary<string, object> { ["priorityClassName"] = args.PriorityClassName };
+            values["prometheus-node-exporter"] = new Dictionary<string, object> { ["priorityClassName"] = args.PriorityClassName };
+        }
+
         if (args.ManagedControlPlane)
         {
             foreach (var component in new[] { "kubeControllerManager", "kubeScheduler", "kubeEtcd" })
@@ -233,8 +275,27 @@ public sealed class KubePrometheusStack : ComponentResource
             }
         }
 
+        if (!args.KubeProxy)
+        {
+            values["kubeProxy"] = new Dictionary<string, object> { ["enabled"] = false };
+        }
+
+        if (args.KubeDns)
+        {
+            values["coreDns"] = new Dictionary<string, object> { ["enabled"] = false };
+            values["kubeDns"] = new Dictionary<string, object> { ["enabled"] = true };
+        }
+
         return values;
     }
+
+    /// <summary>The labels the operator puts on the Prometheus pods of this release (custom resource <c>kube-prometheus-stack-prometheus</c>).</summary>
+    public static IReadOnlyDictionary<string, string> PrometheusPodLabels { get; } = TopologySpread.Labels(
+        ("app.kubernetes.io/name", "prometheus"), ("app.kubernetes.io/instance", $"{ReleaseName}-prometheus"));
+
+    /// <summary>The labels the operator puts on the Alertmanager pods of this release.</summary>
+    public static IReadOnlyDictionary<string, string> AlertmanagerPodLabels { get; } = TopologySpread.Labels(
+        ("app.kubernetes.io/name", "alertmanager"), ("alertmanager", $"{ReleaseName}-alertmanager"));
 
     private static Dictionary<string, object> Resources(string cpu, string memoryRequest, string memoryLimit) => new()
     {

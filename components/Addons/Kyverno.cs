@@ -63,18 +63,30 @@ public sealed class Kyverno : ComponentResource
     /// <summary>The chart values.</summary>
     public static Dictionary<string, object> Values(KyvernoArgs args)
     {
-        Dictionary<string, object> Controller(int replicas) => new()
+        Dictionary<string, object> Controller(string component, int replicas)
         {
-            ["replicas"] = replicas,
-            ["podDisruptionBudget"] = new Dictionary<string, object> { ["enabled"] = replicas > 1, ["minAvailable"] = 1 },
-        };
+            var values = new Dictionary<string, object> { ["replicas"] = replicas };
+            if (replicas > 1)
+            {
+                // The chart renders a budget whenever replicas > 1 and fails when both bounds are truthy: its default
+                // minAvailable: 1 is turned off (0) so that maxUnavailable: 1 lets exactly one pod go at a time.
+                values["podDisruptionBudget"] = new Dictionary<string, object> { ["enabled"] = true, ["minAvailable"] = 0, ["maxUnavailable"] = 1 };
+                values["topologySpreadConstraints"] = TopologySpread.Constraints(PodLabels(component));
+            }
+            else
+            {
+                values["podDisruptionBudget"] = new Dictionary<string, object> { ["enabled"] = false };
+            }
+
+            return values;
+        }
 
         var values = new Dictionary<string, object>
         {
-            ["admissionController"] = Controller(args.HighAvailability ? 3 : 1),
-            ["backgroundController"] = Controller(args.HighAvailability ? 2 : 1),
-            ["cleanupController"] = Controller(args.HighAvailability ? 2 : 1),
-            ["reportsController"] = Controller(args.HighAvailability ? 2 : 1),
+            ["admissionController"] = Controller("admission-controller", args.HighAvailability ? 3 : 1),
+            ["backgroundController"] = Controller("background-controller", args.HighAvailability ? 2 : 1),
+            ["cleanupController"] = Controller("cleanup-controller", args.HighAvailability ? 2 : 1),
+            ["reportsController"] = Controller("reports-controller", args.HighAvailability ? 2 : 1),
         };
         if (args.PriorityClassName is not null)
         {
@@ -83,4 +95,8 @@ public sealed class Kyverno : ComponentResource
 
         return values;
     }
+
+    /// <summary>The labels the chart puts on a controller's pods (the chart's <c>matchLabels</c> helpers).</summary>
+    public static IReadOnlyDictionary<string, string> PodLabels(string component) => TopologySpread.Labels(
+        ("app.kubernetes.io/part-of", ReleaseName), ("app.kubernetes.io/instance", ReleaseName), ("app.kubernetes.io/component", component));
 }

@@ -17,8 +17,17 @@ public sealed class MlflowArgs
     /// <summary>The namespace component with its guard rails.</summary>
     public required Resource NamespaceReady { get; init; }
 
-    /// <summary>Tracking server replicas; more than one adds a PodDisruptionBudget. Forced to 1 when SQLite or artifacts live on the fallback volume.</summary>
+    /// <summary>
+    /// Tracking server replicas; more than one adds a PodDisruptionBudget and keeps the replicas on different nodes.
+    /// Forced to 1 when SQLite or artifacts live on the fallback volume.
+    /// </summary>
     public int Replicas { get; init; } = 1;
+
+    /// <summary>The PriorityClass of the server (the platform's <c>interactive</c> tier: users and model servers wait on it); null keeps the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
+    /// <summary>The PriorityClasses, when <see cref="PriorityClassName"/> names one: pods naming a missing class are refused.</summary>
+    public Resource? PriorityClassesReady { get; init; }
 
     /// <summary>The backend database; null runs the self-contained fallback (SQLite and artifacts on a volume).</summary>
     public MlflowDatabase? Database { get; init; }
@@ -28,6 +37,9 @@ public sealed class MlflowArgs
 
     /// <summary>Annotations of the <c>mlflow</c> service account: its cloud identity (IRSA, workload identity).</summary>
     public InputMap<string> ServiceAccountAnnotations { get; init; } = [];
+
+    /// <summary>Labels of the server's pods that the cloud identity needs (e.g. <c>azure.workload.identity/use</c>).</summary>
+    public ImmutableDictionary<string, string> PodLabels { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>Size of the fallback volume.</summary>
     public string FallbackVolumeSize { get; init; } = "20Gi";
@@ -66,6 +78,11 @@ public sealed class Mlflow : ComponentResource
         : base(TypeToken, name, options)
     {
         var releaseOptions = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
+        if (args.PriorityClassesReady is { } priorityClasses)
+        {
+            releaseOptions.DependsOn.Add(priorityClasses);
+        }
+
         var childOptions = new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady } };
         // SQLite or artifacts on a ReadWriteOnce volume: exactly one server.
         var usesVolume = args.Database is null || args.ArtifactStoreUri is null;
@@ -122,9 +139,11 @@ public sealed class Mlflow : ComponentResource
         {
             Namespace = t.Item5,
             Replicas = replicas,
+            PriorityClassName = args.PriorityClassName,
             Database = databaseName is null ? null : new PostgresBackend(t.Item1, t.Item2, databaseName),
             Artifacts = t.Item3 is null ? null : ArtifactStore.Parse(t.Item3),
             ServiceAccountAnnotations = t.Item4,
+            PodLabels = args.PodLabels,
         }));
 
         Release = HelmReleases.Create(ReleaseName, VersionCatalog.Mlflow, args.Namespace, values, releaseOptions);
@@ -136,7 +155,10 @@ public sealed class Mlflow : ComponentResource
                 Metadata = new ObjectMetaArgs { Name = ReleaseName, Namespace = args.Namespace, Labels = args.Labels },
                 Spec = new PodDisruptionBudgetSpecArgs
                 {
-                    MinAvailable = 1,
+                    // The chart has no budget template: one server at a time may go, and a crash-looping one never
+                    // holds a drain up.
+                    MaxUnavailable = 1,
+                    UnhealthyPodEvictionPolicy = "AlwaysAllow",
                     Selector = new LabelSelectorArgs { MatchLabels = SelectorLabels() },
                 },
             }, new CustomResourceOptions { Parent = this, DependsOn = { Release } });
@@ -271,10 +293,20 @@ public sealed class Mlflow : ComponentResource
             values["extraVolumeMounts"] = new object[] { new Dictionary<string, object> { ["name"] = "data", ["mountPath"] = FallbackMountPath } };
         }
 
-        if (settings.Artifacts?.Kind == ArtifactStoreKind.AzureBlob)
+        if (settings.Replicas > 1)
         {
-            // The Azure workload identity webhook injects the federated token into labelled pods only.
-            values["extraPodLabels"] = new Dictionary<string, object> { ["azure.workload.identity/use"] = "true" };
+            // The chart takes an affinity only (no topology spread): never two servers on one node.
+            values["affinity"] = TopologySpread.AntiAffinity(SelectorLabels());
+        }
+
+        if (settings.PriorityClassName is not null)
+        {
+            values["priorityClassName"] = settings.PriorityClassName;
+        }
+
+        if (!settings.PodLabels.IsEmpty)
+        {
+            values["extraPodLabels"] = settings.PodLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary(l => l.Key, l => (object)l.Value);
         }
 
         return values.ToImmutableDictionary();
@@ -367,6 +399,9 @@ public sealed record MlflowSettings
     /// <summary>Replicas.</summary>
     public int Replicas { get; init; } = 1;
 
+    /// <summary>The PriorityClass of the server; null for the cluster default.</summary>
+    public string? PriorityClassName { get; init; }
+
     /// <summary>The PostgreSQL backend; null for SQLite on the fallback volume.</summary>
     public PostgresBackend? Database { get; init; }
 
@@ -375,6 +410,9 @@ public sealed record MlflowSettings
 
     /// <summary>Annotations of the service account.</summary>
     public ImmutableDictionary<string, string> ServiceAccountAnnotations { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Labels of the server's pods (a cloud identity's webhook selects pods by label).</summary>
+    public ImmutableDictionary<string, string> PodLabels { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
 
 /// <summary>A resolved PostgreSQL endpoint.</summary>

@@ -66,6 +66,19 @@ public static class PlatformAlerts
             "Over 10 % of the Argo workflows that finished in the last hour ended Failed or Error. Check `argo list --status Failed` and the failing steps' logs."),
     ]);
 
+    /// <summary>
+    /// The KEDA alert, from the operator's <c>keda_scaler_detail_errors_total</c> (KEDA 2.14 and later): a scaler that
+    /// keeps failing to read its metric leaves its workload at whatever size it had, or at its fallback.
+    /// </summary>
+    public static AlertGroup Keda() => new("mlplatform-keda",
+    [
+        new("KEDAScalerErrors", "warning", 0, "5m",
+            // Scraped from the operator's pods, the metric's own namespace label becomes exported_namespace.
+            "sum by (exported_namespace, scaledObject, scaler) (rate(keda_scaler_detail_errors_total[5m])) > 0",
+            "KEDA scaler {{ $labels.scaler }} of {{ $labels.exported_namespace }}/{{ $labels.scaledObject }} is failing",
+            "A KEDA scaler has failed to read its metric for 5 minutes: its workload is not scaled on load (it holds its size, or the ScaledObject's fallback). Check `kubectl describe scaledobject` and the trigger's source (e.g. Prometheus)."),
+    ]);
+
     /// <summary>The GPU waste alert, from the DCGM exporter.</summary>
     public static AlertGroup Gpu() => new("mlplatform-gpu",
     [

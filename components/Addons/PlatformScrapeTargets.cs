@@ -96,6 +96,19 @@ public static class PlatformScrapeTargets
     };
 
     /// <summary>
+    /// The KEDA operator, from the chart or a cloud's managed add-on (AKS: in <c>kube-system</c>): pods labelled
+    /// <c>app: keda-operator</c> serve Prometheus metrics on container port 8080 at <c>/metrics</c>.
+    /// </summary>
+    public static ScrapeTarget KedaOperator(string @namespace) => new()
+    {
+        Name = "keda-operator",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty.Add("app", "keda-operator"),
+        TargetPort = Keda.OperatorMetricsPort,
+        Pods = true,
+    };
+
+    /// <summary>
     /// The Envoy proxies Envoy Gateway runs for the shared gateway: pods labelled
     /// <c>app.kubernetes.io/component: proxy</c> and <c>app.kubernetes.io/managed-by: envoy-gateway</c>, Prometheus
     /// stats on container port 19001 at <c>/stats/prometheus</c>. Source of the inference error rate.

@@ -25,6 +25,12 @@ public sealed record TrainingPipeline
     /// <summary>The PriorityClass of the other steps.</summary>
     public string PriorityClass { get; init; } = "medium-priority-batch";
 
+    /// <summary>
+    /// Tolerations of every step: the taints of the capacity pipelines may run on (spot nodes), which do not force
+    /// them there but let the autoscaler use it.
+    /// </summary>
+    public ImmutableArray<PodToleration> Tolerations { get; init; } = [];
+
     /// <summary>The MLflow tracking URI the register step logs to; null leaves the register step out.</summary>
     public string? MlflowTrackingUri { get; init; }
 
@@ -78,6 +84,7 @@ public sealed record TrainingPipeline
             .Add("entrypoint", "pipeline")
             .Add("serviceAccountName", serviceAccountName)
             .Add("podPriorityClassName", PriorityClass)
+            .AddRange(Tolerations.IsEmpty ? [] : [KeyValuePair.Create<string, object>("tolerations", PodToleration.List(Tolerations))])
             .Add("securityContext", PodSecurity.RestrictedPod())
             .Add("activeDeadlineSeconds", 24 * 3600)
             .Add("podGC", new Dictionary<string, object> { ["strategy"] = "OnPodSuccess" })
@@ -123,7 +130,8 @@ public sealed record TrainingPipeline
         });
         template["priorityClassName"] = TrainingPriorityClass;
         template["nodeSelector"] = TrainingPlacement.NodeSelectorMap();
-        template["tolerations"] = GpuPlacement.Tolerations();
+        // A template's tolerations replace the workflow's: repeat them next to the GPU pool's.
+        template["tolerations"] = PodToleration.List([PodToleration.Gpu, .. TrainingPlacement.PoolTolerations, .. Tolerations]);
         return template;
     }
 

@@ -14,6 +14,21 @@ public static class VllmInferenceService
     /// <summary>KServe's raw deployment mode (Deployments, Services and HPAs; no Knative).</summary>
     public const string StandardMode = "Standard";
 
+    /// <summary>The annotation that selects who scales an InferenceService's predictor.</summary>
+    public const string AutoscalerClassAnnotation = "serving.kserve.io/autoscalerClass";
+
+    /// <summary>
+    /// The autoscaler class of a predictor scaled by someone else (the platform's KEDA ScaledObject): KServe creates
+    /// no HPA or ScaledObject and leaves the Deployment's replica count alone.
+    /// </summary>
+    public const string ExternalAutoscaler = "external";
+
+    /// <summary>The name of the stable predictor's Deployment (and Service) KServe creates for an InferenceService.</summary>
+    public static string PredictorDeployment(string inferenceService) => $"{inferenceService}-predictor";
+
+    /// <summary>The name of a canary's Deployment (and Service): <c>{isvc}-{canary}-predictor</c> in KServe v0.20.</summary>
+    public static string CanaryDeployment(string inferenceService) => $"{inferenceService}-{CanaryName}-predictor";
+
     /// <summary>The port vLLM listens on; KServe routes to it.</summary>
     public const int Port = 8080;
 
@@ -29,6 +44,13 @@ public static class VllmInferenceService
 
     /// <summary>Where KServe's storage initializer puts the model in the server container.</summary>
     public const string ModelMountPath = "/mnt/models";
+
+    /// <summary>
+    /// The labels KServe puts on every predictor pod of an InferenceService (stable and canary alike): what its
+    /// PodDisruptionBudget and spread constraints select.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PredictorPodLabels(string inferenceService) => TopologySpread.Labels(
+        ("serving.kserve.io/inferenceservice", inferenceService), ("component", "predictor"));
 
     /// <summary>The KServe model URI of a Hugging Face model id (<c>owner/name</c>).</summary>
     public static string ModelUri(string huggingFaceModel) => $"hf://{huggingFaceModel}";
@@ -65,13 +87,13 @@ public static class VllmInferenceService
     {
         var predictor = new Dictionary<string, object>
         {
-            ["minReplicas"] = 1,
-            ["maxReplicas"] = 1,
+            ["minReplicas"] = model.Replicas,
+            ["maxReplicas"] = model.ReplicaCeiling,
             ["serviceAccountName"] = model.ServiceAccountName,
             ["automountServiceAccountToken"] = false,
             ["priorityClassName"] = model.PriorityClassName,
             ["nodeSelector"] = model.Placement.NodeSelectorMap(),
-            ["tolerations"] = GpuPlacement.Tolerations(),
+            ["tolerations"] = model.Placement.Tolerations(),
             ["securityContext"] = PodSecurity.RestrictedPod(),
             ["containers"] = new object[] { Container(model, huggingFaceModel) },
             ["volumes"] = new object[]
@@ -86,6 +108,12 @@ public static class VllmInferenceService
         if (name is not null)
         {
             predictor["name"] = name;
+        }
+
+        if (model.Replicas > 1)
+        {
+            // KServe copies the pod spec as given: the constraints name its predictor labels.
+            predictor["topologySpreadConstraints"] = TopologySpread.Constraints(PredictorPodLabels(model.Name));
         }
 
         return predictor;

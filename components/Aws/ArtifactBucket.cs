@@ -54,19 +54,7 @@ public sealed class ArtifactBucket : ComponentResource
         BucketName = bucket.BucketName;
         BucketArn = bucket.Arn;
 
-        _ = new BucketOwnershipControls($"{name}-ownership", new BucketOwnershipControlsArgs
-        {
-            Bucket = bucket.Id,
-            Rule = new S3Inputs.BucketOwnershipControlsRuleArgs { ObjectOwnership = "BucketOwnerEnforced" },
-        }, child);
-        var publicAccess = new BucketPublicAccessBlock($"{name}-public-access", new BucketPublicAccessBlockArgs
-        {
-            Bucket = bucket.Id,
-            BlockPublicAcls = true,
-            BlockPublicPolicy = true,
-            IgnorePublicAcls = true,
-            RestrictPublicBuckets = true,
-        }, child);
+        var publicAccess = PrivateBucket.LockDown(name, bucket, child);
         _ = new BucketVersioning($"{name}-versioning", new BucketVersioningArgs
         {
             Bucket = bucket.Id,

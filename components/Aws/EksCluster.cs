@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json.Nodes;
+using MlPlatform.Components.Kubernetes;
 using Pulumi;
 using Pulumi.Aws.CloudWatch;
 using Pulumi.Aws.Ec2;
@@ -58,13 +58,25 @@ public sealed class EksClusterArgs
     /// <summary>Retention of the control-plane logs, in days.</summary>
     public int LogRetentionDays { get; init; } = 30;
 
+    /// <summary>
+    /// The exact version of every managed add-on for <see cref="KubernetesVersion"/>, by add-on name
+    /// (<c>VersionCatalog.EksAddonVersions</c>): two runs a month apart install the same versions.
+    /// </summary>
+    public required ImmutableDictionary<string, string> AddonVersions { get; init; }
+
+    /// <summary>How the add-ons that call AWS (EBS CSI) get their role: EKS Pod Identity (with its agent) or IRSA.</summary>
+    public WorkloadIdentityMode Identity { get; init; } = WorkloadIdentityMode.PodIdentity;
+
+    /// <summary>The account (the Pod Identity trust policies name it); required with Pod Identity.</summary>
+    public Input<string>? AccountId { get; init; }
+
     /// <summary>Tags of every resource.</summary>
     public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
 
 /// <summary>
 /// An EKS cluster locked down by default: private endpoint, KMS envelope encryption of secrets, every control-plane
-/// log, access entries instead of aws-auth (no implicit admin for the creator), an OIDC provider for IRSA, an
+/// log, access entries instead of aws-auth (no implicit admin for the creator), EKS Pod Identity (or an OIDC provider for IRSA), an
 /// on-demand system node group with IMDSv2 and encrypted gp3 volumes, and the core add-ons.
 /// </summary>
 public sealed class EksCluster : ComponentResource
@@ -83,6 +95,15 @@ public sealed class EksCluster : ComponentResource
 
     /// <summary>The taint key of the system node group (PreferNoSchedule: workloads go to Karpenter capacity when it exists).</summary>
     public const string SystemNodeTaint = "mlplatform.io/system";
+
+    /// <summary>The managed add-ons every cluster runs, in the order of <see cref="Addons"/>.</summary>
+    public static ImmutableArray<string> CoreAddonNames { get; } = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"];
+
+    /// <summary>The Pod Identity agent add-on (with <see cref="WorkloadIdentityMode.PodIdentity"/> only).</summary>
+    public const string PodIdentityAgentAddon = "eks-pod-identity-agent";
+
+    /// <summary>The EBS CSI controller's service account (the one its role trusts).</summary>
+    public const string EbsCsiServiceAccount = "ebs-csi-controller-sa";
 
     /// <summary>Every control-plane log type; <c>audit</c> is the one security reviews need.</summary>
     public static ImmutableArray<string> ControlPlaneLogTypes { get; } = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -210,14 +231,18 @@ public sealed class EksCluster : ComponentResource
 
         AdminAccess = [.. adminAccess];
 
-        var oidc = new OpenIdConnectProvider($"{name}-oidc", new OpenIdConnectProviderArgs
+        // IRSA needs the cluster's issuer as an IAM identity provider; with Pod Identity nothing trusts it, so none exists.
+        if (args.Identity == WorkloadIdentityMode.Irsa)
         {
-            Url = OidcIssuer,
-            ClientIdLists = { IamPolicies.StsAudience },
-            ThumbprintLists = { OidcThumbprint },
-            Tags = AwsTags.Of(tags),
-        }, child);
-        OidcProviderArn = oidc.Arn;
+            var oidc = new OpenIdConnectProvider($"{name}-oidc", new OpenIdConnectProviderArgs
+            {
+                Url = OidcIssuer,
+                ClientIdLists = { IamPolicies.StsAudience },
+                ThumbprintLists = { OidcThumbprint },
+                Tags = AwsTags.Of(tags),
+            }, child);
+            OidcProviderArn = oidc.Arn;
+        }
 
         var nodeRole = new Role($"{name}-system-nodes", new RoleArgs
         {
@@ -261,13 +286,18 @@ public sealed class EksCluster : ComponentResource
             Tags = AwsTags.Of(tags),
         }, child);
 
-        // The CNI and kube-proxy run before any node joins: nodes only become Ready with the CNI in place.
-        var vpcCni = Addon(name, "vpc-cni", """{"enableNetworkPolicy":"true"}""", null, []);
-        var kubeProxy = Addon(name, "kube-proxy", null, null, []);
+        // The CNI and kube-proxy run before any node joins: nodes only become Ready with the CNI in place, and the
+        // CNI reaches the API server through the kubernetes Service that kube-proxy programs. They are therefore also
+        // the only add-ons updated before the nodes on an upgrade (the kube-proxy skew policy allows it).
+        var vpcCni = Addon(name, "vpc-cni", a => a.ConfigurationValues = """{"enableNetworkPolicy":"true"}""", [Cluster]);
+        var kubeProxy = Addon(name, "kube-proxy", null, [Cluster]);
 
         SystemNodeGroup = new NodeGroup($"{name}-system", new NodeGroupArgs
         {
             ClusterName = Cluster.Name,
+            // The control plane's version, as an output: on an upgrade the nodes roll only once the control plane has
+            // moved (kubelets may not be newer than the API server), each to the latest release of the new version.
+            Version = Cluster.Version,
             NodeGroupName = "system",
             NodeRoleArn = nodeRole.Arn,
             SubnetIds = args.SubnetIds,
@@ -295,24 +325,44 @@ public sealed class EksCluster : ComponentResource
         }, new CustomResourceOptions
         {
             Parent = this,
-            DependsOn = [.. nodePolicies, vpcCni, kubeProxy],
+            DependsOn = [Cluster, .. nodePolicies, vpcCni, kubeProxy],
         });
 
-        var ebsCsiRole = new IrsaRole($"{name}-ebs-csi", new IrsaRoleArgs
+        var identity = new WorkloadIdentityContext
         {
-            OidcProviderArn = oidc.Arn,
+            Mode = args.Identity,
+            ClusterName = Cluster.Name,
+            AccountId = args.AccountId ?? (args.Identity == WorkloadIdentityMode.PodIdentity
+                ? throw new ArgumentException("Pod Identity trust policies name the account: set AccountId.", nameof(args))
+                : string.Empty),
+            OidcProviderArn = OidcProviderArn ?? Output.Create(string.Empty),
             OidcIssuer = OidcIssuer,
-            Namespace = "kube-system",
-            ServiceAccount = "ebs-csi-controller-sa",
-            Description = $"EBS CSI driver of {args.Name}",
-            ManagedPolicyArns = [AwsPolicy("service-role/AmazonEBSCSIDriverPolicy")],
             Tags = tags,
-        }, new ComponentResourceOptions { Parent = this });
+        };
+        var ebsCsiRole = ServiceAccountIdentity.Create($"{name}-ebs-csi", identity, new ServiceAccountPermissions(
+            "kube-system", EbsCsiServiceAccount, $"EBS CSI driver of {args.Name}",
+            ManagedPolicyArns: [AwsPolicy("service-role/AmazonEBSCSIDriverPolicy")]),
+            new ComponentResourceOptions { Parent = this }, createAssociation: false);
 
-        var coreDns = Addon(name, "coredns", null, null, [SystemNodeGroup]);
-        // The node plugin must run on every node, GPU nodes (tainted) included, or their volumes cannot attach.
-        var ebsCsi = Addon(name, "aws-ebs-csi-driver", """{"node":{"tolerateAllTaints":true}}""", ebsCsiRole.RoleArn, [SystemNodeGroup]);
-        Addons = [vpcCni, kubeProxy, coreDns, ebsCsi];
+        // Everything else runs on nodes: on an upgrade these add-ons move after the node group has rolled.
+        var coreDns = Addon(name, "coredns", null, [SystemNodeGroup]);
+        var agent = args.Identity == WorkloadIdentityMode.PodIdentity ? Addon(name, PodIdentityAgentAddon, null, [SystemNodeGroup]) : null;
+        var ebsCsi = Addon(name, "aws-ebs-csi-driver", a =>
+        {
+            // The node plugin must run on every node, GPU nodes (tainted) included, or their volumes cannot attach.
+            a.ConfigurationValues = """{"node":{"tolerateAllTaints":true}}""";
+            if (args.Identity == WorkloadIdentityMode.Irsa)
+            {
+                a.ServiceAccountRoleArn = ebsCsiRole.RoleArn;
+            }
+            else
+            {
+                // EKS creates (and deletes) the association with the add-on; its pods start after the agent.
+                a.PodIdentityAssociations = new InputList<AddonPodIdentityAssociationArgs> { new AddonPodIdentityAssociationArgs { ServiceAccount = EbsCsiServiceAccount, RoleArn = ebsCsiRole.RoleArn } };
+            }
+        }, agent is null ? [SystemNodeGroup] : [SystemNodeGroup, agent]);
+        Addons = agent is null ? [vpcCni, kubeProxy, coreDns, ebsCsi] : [vpcCni, kubeProxy, coreDns, ebsCsi, agent];
+        NodeAddons = agent is null ? [coreDns, ebsCsi] : [coreDns, ebsCsi, agent];
 
         Kubeconfig = Output.Tuple(Cluster.Name, Cluster.Endpoint, CertificateAuthority)
             .Apply(t => BuildKubeconfig(t.Item1, t.Item2, t.Item3, args.Region));
@@ -321,30 +371,23 @@ public sealed class EksCluster : ComponentResource
         {
             ["clusterName"] = ClusterName,
             ["endpoint"] = Endpoint,
-            ["oidcProviderArn"] = OidcProviderArn,
             ["clusterSecurityGroupId"] = ClusterSecurityGroupId,
         });
 
-        Addon Addon(string prefix, string addonName, string? configuration, Input<string>? roleArn, Resource[] after)
+        Addon Addon(string prefix, string addonName, Action<AddonArgs>? configure, Resource[] after)
         {
             var addonArgs = new AddonArgs
             {
                 ClusterName = Cluster.Name,
                 AddonName = addonName,
+                AddonVersion = args.AddonVersions.TryGetValue(addonName, out var version)
+                    ? version
+                    : throw new ArgumentException($"No pinned version of the EKS add-on '{addonName}' for Kubernetes {args.KubernetesVersion}.", nameof(args)),
                 ResolveConflictsOnCreate = "OVERWRITE",
                 ResolveConflictsOnUpdate = "OVERWRITE",
                 Tags = AwsTags.Of(tags),
             };
-            if (configuration is not null)
-            {
-                addonArgs.ConfigurationValues = configuration;
-            }
-
-            if (roleArn is not null)
-            {
-                addonArgs.ServiceAccountRoleArn = roleArn;
-            }
-
+            configure?.Invoke(addonArgs);
             return new Addon($"{prefix}-{addonName}", addonArgs, new CustomResourceOptions { Parent = this, DependsOn = [.. after] });
         }
     }
@@ -371,8 +414,8 @@ public sealed class EksCluster : ComponentResource
     /// <summary>The OIDC issuer URL.</summary>
     public Output<string> OidcIssuer { get; }
 
-    /// <summary>The IAM OIDC provider for IRSA.</summary>
-    public Output<string> OidcProviderArn { get; }
+    /// <summary>The IAM OIDC provider for IRSA; null with Pod Identity (nothing trusts the issuer then).</summary>
+    public Output<string>? OidcProviderArn { get; }
 
     /// <summary>The KMS key that envelope-encrypts Kubernetes secrets.</summary>
     public Output<string> SecretsKeyArn { get; }
@@ -382,6 +425,12 @@ public sealed class EksCluster : ComponentResource
 
     /// <summary>The managed add-ons.</summary>
     public ImmutableArray<Addon> Addons { get; }
+
+    /// <summary>
+    /// The add-ons that run on the nodes and are updated after the system node group (CoreDNS, EBS CSI, the Pod
+    /// Identity agent): what the cluster's upgrade waits for before Karpenter's objects.
+    /// </summary>
+    public ImmutableArray<Addon> NodeAddons { get; }
 
     /// <summary>The admin access policy associations (the deployer needs them before any Kubernetes call).</summary>
     public ImmutableArray<Resource> AdminAccess { get; }
@@ -393,34 +442,7 @@ public sealed class EksCluster : ComponentResource
     public ImmutableArray<Resource> Ready => [SystemNodeGroup, .. Addons, .. AdminAccess];
 
     /// <summary>The kubeconfig of a cluster, authenticating with the AWS CLI.</summary>
-    public static string BuildKubeconfig(string clusterName, string endpoint, string certificateAuthority, string region)
-    {
-        var user = new JsonObject
-        {
-            ["exec"] = new JsonObject
-            {
-                ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
-                ["command"] = "aws",
-                ["args"] = new JsonArray("eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"),
-                ["interactiveMode"] = "Never",
-            },
-        };
-        return new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Config",
-            ["clusters"] = new JsonArray(new JsonObject
-            {
-                ["name"] = clusterName,
-                ["cluster"] = new JsonObject { ["server"] = endpoint, ["certificate-authority-data"] = certificateAuthority },
-            }),
-            ["users"] = new JsonArray(new JsonObject { ["name"] = clusterName, ["user"] = user }),
-            ["contexts"] = new JsonArray(new JsonObject
-            {
-                ["name"] = clusterName,
-                ["context"] = new JsonObject { ["cluster"] = clusterName, ["user"] = clusterName },
-            }),
-            ["current-context"] = clusterName,
-        }.ToJsonString();
-    }
+    public static string BuildKubeconfig(string clusterName, string endpoint, string certificateAuthority, string region) =>
+        ExecKubeconfig.Build(clusterName, endpoint, certificateAuthority, "aws",
+            ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"]);
 }

@@ -43,6 +43,72 @@ public static class IamPolicies
             }));
     }
 
+    /// <summary>The service principal that EKS Pod Identity assumes roles as.</summary>
+    public const string PodIdentityService = "pods.eks.amazonaws.com";
+
+    /// <summary>
+    /// The EKS Pod Identity trust policy: the Pod Identity service may assume the role (and tag the session) only on
+    /// behalf of the service account <paramref name="serviceAccount"/> of <paramref name="namespace"/> in the cluster
+    /// <paramref name="clusterName"/> of account <paramref name="accountId"/>. Pod Identity passes these as session tags,
+    /// so an association made for any other service account or cluster cannot use the role.
+    /// </summary>
+    public static string PodIdentityTrust(string accountId, string clusterName, string @namespace, string serviceAccount) => Document(Statement(
+        "Allow",
+        new JsonArray("sts:AssumeRole", "sts:TagSession"),
+        principal: new JsonObject { ["Service"] = PodIdentityService },
+        condition: new JsonObject
+        {
+            ["StringEquals"] = new JsonObject
+            {
+                ["aws:SourceAccount"] = accountId,
+                ["aws:RequestTag/eks-cluster-name"] = clusterName,
+                ["aws:RequestTag/kubernetes-namespace"] = @namespace,
+                ["aws:RequestTag/kubernetes-service-account"] = serviceAccount,
+            },
+        },
+        sid: "EksPodIdentity"));
+
+    /// <summary>
+    /// The AWS Load Balancer Controller's policy: the upstream document of the pinned app version, unchanged except for
+    /// the partition of its ARNs (see <c>components/Aws/Policies/SOURCES.md</c>).
+    /// </summary>
+    /// <param name="partition">The AWS partition (<c>aws</c>, <c>aws-cn</c>, <c>aws-us-gov</c>).</param>
+    public static string LoadBalancerController(string partition) =>
+        UpstreamDocument(LoadBalancerControllerPolicyFile).Replace("\"arn:aws:", $"\"arn:{partition}:", StringComparison.Ordinal);
+
+    /// <summary>The embedded file of the load balancer controller's upstream policy (it names the app version).</summary>
+    public const string LoadBalancerControllerPolicyFile = "aws-load-balancer-controller-v3.5.0.json";
+
+    /// <summary>
+    /// The policy of the load balancer access-log bucket: TLS only, and the log delivery service may write (and check
+    /// the ACL) only under the account's own prefix, for this account's load balancers.
+    /// </summary>
+    public static string AccessLogBucket(string bucketArn, string accountId, string partition, string region, string prefix)
+    {
+        var sourceCondition = new JsonObject
+        {
+            ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = accountId },
+            ["ArnLike"] = new JsonObject { ["aws:SourceArn"] = $"arn:{partition}:logs:{region}:{accountId}:*" },
+        };
+        var writeCondition = (JsonObject)sourceCondition.DeepClone();
+        writeCondition["StringEquals"]!["s3:x-amz-acl"] = "bucket-owner-full-control";
+        return Document(
+            Statement("Deny", new JsonArray("s3:*"), principal: "*", resources: new JsonArray(bucketArn, $"{bucketArn}/*"),
+                condition: new JsonObject { ["Bool"] = new JsonObject { ["aws:SecureTransport"] = "false" } }, sid: "DenyInsecureTransport"),
+            Statement("Allow", new JsonArray("s3:PutObject"), principal: new JsonObject { ["Service"] = "delivery.logs.amazonaws.com" },
+                resources: new JsonArray($"{bucketArn}/{prefix}/AWSLogs/{accountId}/*"), condition: writeCondition, sid: "LogDeliveryWrite"),
+            Statement("Allow", new JsonArray("s3:GetBucketAcl"), principal: new JsonObject { ["Service"] = "delivery.logs.amazonaws.com" },
+                resources: new JsonArray(bucketArn), condition: sourceCondition, sid: "LogDeliveryAclCheck"));
+    }
+
+    private static string UpstreamDocument(string file)
+    {
+        using var stream = typeof(IamPolicies).Assembly.GetManifestResourceStream($"MlPlatform.Components.Aws.Policies.{file}")
+            ?? throw new InvalidOperationException($"The policy document {file} is not embedded in the assembly.");
+        using var reader = new StreamReader(stream);
+        return JsonNode.Parse(reader.ReadToEnd())!.ToJsonString();
+    }
+
     /// <summary>The token subject of a Kubernetes service account.</summary>
     public static string ServiceAccountSubject(string @namespace, string serviceAccount) =>
         $"system:serviceaccount:{@namespace}:{serviceAccount}";

@@ -57,23 +57,7 @@ public sealed class IrsaRole : ComponentResource
             Tags = AwsTags.Of(args.Tags),
         }, child);
 
-        for (var i = 0; i < args.ManagedPolicyArns.Length; i++)
-        {
-            _ = new RolePolicyAttachment($"{name}-{i}", new RolePolicyAttachmentArgs
-            {
-                Role = role.Name,
-                PolicyArn = args.ManagedPolicyArns[i],
-            }, child);
-        }
-
-        if (args.InlinePolicy is not null)
-        {
-            _ = new RolePolicy(name, new RolePolicyArgs
-            {
-                Role = role.Id,
-                Policy = args.InlinePolicy,
-            }, child);
-        }
+        _ = RolePermissions.Grant(name, role, args.ManagedPolicyArns, args.InlinePolicy, child);
 
         RoleArn = role.Arn;
         ServiceAccountKey = $"{args.Namespace}/{args.ServiceAccount}";

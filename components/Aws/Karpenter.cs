@@ -32,8 +32,17 @@ public sealed class KarpenterArgs
     /// <summary>The controller's settings.</summary>
     public required KarpenterControllerSettings Controller { get; init; }
 
-    /// <summary>The controller's IRSA role.</summary>
-    public required Input<string> ControllerRoleArn { get; init; }
+    /// <summary>
+    /// The annotations of the controller's service account: the IRSA role ARN, or none with EKS Pod Identity (whose
+    /// association binds the role instead).
+    /// </summary>
+    public InputMap<string> ServiceAccountAnnotations { get; init; } = [];
+
+    /// <summary>
+    /// What the controller and its objects wait for besides the namespace: the cluster's nodes, add-ons and the
+    /// controller's identity binding. On an upgrade this puts Karpenter's objects after the add-ons.
+    /// </summary>
+    public ImmutableArray<Resource> After { get; init; } = [];
 
     /// <summary>The EC2NodeClasses.</summary>
     public required ImmutableArray<KarpenterNodeClass> NodeClasses { get; init; }
@@ -60,10 +69,10 @@ public sealed class Karpenter : ComponentResource
         : base(TypeToken, name, options)
     {
         var crds = HelmReleases.Create("karpenter-crd", VersionCatalog.KarpenterCrd, args.Namespace, [],
-            new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceResource } });
+            new CustomResourceOptions { Parent = this, DependsOn = [args.NamespaceResource, .. args.After] });
         Release = HelmReleases.Create("karpenter", VersionCatalog.Karpenter, args.Namespace,
-            args.ControllerRoleArn.ToOutput().Apply(arn => Values(args.Controller, arn).ToImmutableDictionary()),
-            new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceResource, crds } },
+            args.ServiceAccountAnnotations.ToOutput().Apply(annotations => Values(args.Controller, annotations).ToImmutableDictionary()),
+            new CustomResourceOptions { Parent = this, DependsOn = [args.NamespaceResource, crds, .. args.After] },
             skipCrds: true); // karpenter-crd owns the CRDs, so upgrades update them (Helm never upgrades a chart's crds/)
 
         var classes = args.NodeClasses.ToDictionary(
@@ -115,7 +124,7 @@ public sealed class Karpenter : ComponentResource
     public ImmutableDictionary<string, KubernetesCustomResource> NodePools { get; }
 
     /// <summary>The Helm values of the controller chart.</summary>
-    public static Dictionary<string, object> Values(KarpenterControllerSettings settings, string controllerRoleArn)
+    public static Dictionary<string, object> Values(KarpenterControllerSettings settings, IReadOnlyDictionary<string, string> serviceAccountAnnotations)
     {
         var nodeSelector = new Dictionary<string, object> { ["kubernetes.io/os"] = "linux" };
         foreach (var (key, value) in settings.SystemNodeSelector)
@@ -134,7 +143,7 @@ public sealed class Karpenter : ComponentResource
             {
                 ["create"] = true,
                 ["name"] = settings.ServiceAccount,
-                ["annotations"] = new Dictionary<string, object> { [IrsaRole.RoleArnAnnotation] = controllerRoleArn },
+                ["annotations"] = serviceAccountAnnotations.ToDictionary(a => a.Key, a => (object)a.Value),
             },
             ["replicas"] = settings.Replicas,
             ["nodeSelector"] = nodeSelector,

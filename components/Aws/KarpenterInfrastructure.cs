@@ -16,11 +16,14 @@ public sealed class KarpenterInfrastructureArgs
     /// <summary>The cluster resource name output (so that access entries wait for the cluster).</summary>
     public required Input<string> ClusterNameOutput { get; init; }
 
-    /// <summary>The cluster's IAM OIDC provider.</summary>
-    public required Input<string> OidcProviderArn { get; init; }
+    /// <summary>How the controller gets its role: EKS Pod Identity or IRSA.</summary>
+    public WorkloadIdentityMode Identity { get; init; } = WorkloadIdentityMode.PodIdentity;
 
-    /// <summary>The cluster's OIDC issuer.</summary>
-    public required Input<string> OidcIssuer { get; init; }
+    /// <summary>The cluster's IAM OIDC provider (IRSA only).</summary>
+    public Input<string>? OidcProviderArn { get; init; }
+
+    /// <summary>The cluster's OIDC issuer (IRSA only).</summary>
+    public Input<string>? OidcIssuer { get; init; }
 
     /// <summary>The namespace of the Karpenter controller.</summary>
     public required string Namespace { get; init; }
@@ -42,7 +45,7 @@ public sealed class KarpenterInfrastructureArgs
 }
 
 /// <summary>
-/// The AWS side of Karpenter: the controller's IRSA role, the node role with its instance profile and EKS access entry, and the
+/// The AWS side of Karpenter: the controller's role (EKS Pod Identity or IRSA), the node role with its instance profile and EKS access entry, and the
 /// interruption queue fed by EventBridge (spot interruptions, rebalance recommendations, instance state changes,
 /// scheduled maintenance) so that nodes are drained before AWS takes them away.
 /// </summary>
@@ -135,18 +138,23 @@ public sealed class KarpenterInfrastructure : ComponentResource
             }, child);
         }
 
-        var controller = new IrsaRole($"{name}-controller", new IrsaRoleArgs
+        ControllerIdentity = ServiceAccountIdentity.Create($"{name}-controller", new WorkloadIdentityContext
         {
-            OidcProviderArn = args.OidcProviderArn,
-            OidcIssuer = args.OidcIssuer,
-            Namespace = args.Namespace,
-            ServiceAccount = args.ServiceAccount,
-            Description = $"Karpenter controller of {args.ClusterName}",
-            InlinePolicy = Output.Tuple(partition, args.AccountId.ToOutput(), nodeRole.Arn, queue.Arn)
-                .Apply(t => IamPolicies.KarpenterController(t.Item1, args.Region, t.Item2, args.ClusterName, t.Item3, t.Item4)),
+            Mode = args.Identity,
+            ClusterName = args.ClusterNameOutput,
+            AccountId = args.AccountId,
+            OidcProviderArn = args.OidcProviderArn ?? (args.Identity == WorkloadIdentityMode.Irsa
+                ? throw new ArgumentException("IRSA needs the cluster's OIDC provider.", nameof(args)) : string.Empty),
+            OidcIssuer = args.OidcIssuer ?? string.Empty,
             Tags = args.Tags,
-        }, new ComponentResourceOptions { Parent = this });
-        ControllerRoleArn = controller.RoleArn;
+        }, new ServiceAccountPermissions(
+            args.Namespace,
+            args.ServiceAccount,
+            $"Karpenter controller of {args.ClusterName}",
+            Output.Tuple(partition, args.AccountId.ToOutput(), nodeRole.Arn, queue.Arn)
+                .Apply(t => IamPolicies.KarpenterController(t.Item1, args.Region, t.Item2, args.ClusterName, t.Item3, t.Item4))),
+            new ComponentResourceOptions { Parent = this });
+        ControllerRoleArn = ControllerIdentity.RoleArn;
 
         RegisterOutputs(new Dictionary<string, object?>
         {
@@ -171,8 +179,11 @@ public sealed class KarpenterInfrastructure : ComponentResource
             ["detail-type"] = new System.Text.Json.Nodes.JsonArray(detailType),
         }.ToJsonString();
 
-    /// <summary>The controller's IRSA role.</summary>
+    /// <summary>The controller's role.</summary>
     public Output<string> ControllerRoleArn { get; }
+
+    /// <summary>The controller's role with its service account annotations (IRSA) or association (Pod Identity).</summary>
+    public ServiceAccountIdentity ControllerIdentity { get; }
 
     /// <summary>The node role's name.</summary>
     public string NodeRoleName { get; }

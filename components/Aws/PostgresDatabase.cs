@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.Json.Nodes;
+using MlPlatform.Components.Addons;
 using Pulumi;
 using Pulumi.Aws.CloudWatch;
 using Pulumi.Aws.Ec2;
@@ -209,15 +209,7 @@ public sealed class PostgresDatabase : ComponentResource
 
     /// <summary>The secret's JSON, in the shape of RDS-managed secrets (so tools that know those read it).</summary>
     public static string CredentialsJson(string host, int port, string database, string username, string password) =>
-        new JsonObject
-        {
-            ["engine"] = "postgres",
-            ["host"] = host,
-            ["port"] = port,
-            ["dbname"] = database,
-            ["username"] = username,
-            ["password"] = password,
-        }.ToJsonString();
+        DatabaseCredentials.Json(host, port, database, username, password);
 
     /// <summary>The endpoint host name.</summary>
     public Output<string> Address { get; }

@@ -75,7 +75,12 @@ public sealed class FakeCloud
     {
         Region = region;
         Account = accountId;
+        Azure = new FakeAzure(region);
+        Gcp = new FakeGcp(region);
     }
+
+    /// <summary>The fake Azure Resource Manager (azure-native resources and invokes), in the same region.</summary>
+    public FakeAzure Azure { get; }
 
     /// <summary>The region.</summary>
     public string Region { get; }
@@ -83,12 +88,17 @@ public sealed class FakeCloud
     /// <summary>The account.</summary>
     public string Account { get; }
 
+    /// <summary>The answers for Google Cloud resources and invokes (<c>gcp:</c> tokens).</summary>
+    public FakeGcp Gcp { get; }
+
     /// <summary>The ID a resource gets.</summary>
     public string IdFor(string type, string name, ImmutableDictionary<string, object> inputs) => type switch
     {
         _ when inputs.TryGetValue("metadata", out var m) && m is ImmutableDictionary<string, object> meta
             && meta.TryGetValue("name", out var objectName) =>
             meta.TryGetValue("namespace", out var ns) ? $"{ns}/{objectName}" : $"{objectName}",
+        _ when type.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.IdFor(type, name, inputs),
+        _ when type.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.IdFor(type, name, inputs),
         _ when AwsIdPrefix(type) is { } prefix => $"{prefix}-{Hex(name, 17)}",
         "aws:ec2/eip:Eip" => $"eipalloc-{Hex(name, 17)}",
         "aws:s3/bucket:Bucket" => BucketName(name, inputs),
@@ -124,6 +134,8 @@ public sealed class FakeCloud
             ["bcryptHash"] = "$2a$10$" + FakePassword(name + "-bcrypt", 53),
         },
         _ when type.StartsWith("aws:", StringComparison.Ordinal) => AwsOutputs(type, name, inputs),
+        _ when type.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.OutputsFor(type, name, inputs),
+        _ when type.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.OutputsFor(type, name, inputs),
         _ => ImmutableDictionary<string, object>.Empty,
     };
 
@@ -262,7 +274,7 @@ public sealed class FakeCloud
                 outputs["status"] = "ACTIVE";
                 break;
             case "aws:eks/addon:Addon":
-                outputs["addonVersion"] = "v0.0.0-eksbuild.1";
+                outputs["addonVersion"] = Str(inputs, "addonVersion", "v0.0.0-eksbuild.1");
                 outputs["arn"] = $"{arnPrefix}:eks:{Region}:{Account}:addon/{name}";
                 break;
             case "aws:rds/subnetGroup:SubnetGroup":
@@ -300,6 +312,8 @@ public sealed class FakeCloud
     /// <summary>The result of an invoke.</summary>
     public object Invoke(string token, ImmutableDictionary<string, object> args) => token switch
     {
+        _ when token.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.Invoke(token, args),
+        _ when token.StartsWith("gcp:", StringComparison.Ordinal) => Gcp.Invoke(token, args),
         "aws:index/getAvailabilityZones:getAvailabilityZones" => new Dictionary<string, object>
         {
             ["id"] = Region,

@@ -218,6 +218,7 @@ internal sealed class PlanSecrets
     private static IEnumerable<string> Strings(object? value) => value switch
     {
         null => [],
+        _ when IsDefaultArray(value) => [],
         string text => [text],
         IDictionary map => map.Values.Cast<object?>().SelectMany(Strings),
         IEnumerable list => list.Cast<object?>().SelectMany(Strings),
@@ -250,7 +251,7 @@ internal sealed class PlanSecrets
 
     private async Task WalkAsync(object? value, ImmutableArray<object> path, List<ImmutableArray<object>> found, int depth)
     {
-        if (value is null or string or Resource || depth > MaxDepth || value.GetType().IsPrimitive || value is Enum)
+        if (value is null or string or Resource || depth > MaxDepth || value.GetType().IsPrimitive || value is Enum || IsDefaultArray(value))
         {
             return;
         }
@@ -295,6 +296,11 @@ internal sealed class PlanSecrets
                 break;
         }
     }
+
+    /// <summary>True for a default (uninitialised) <see cref="ImmutableArray{T}"/>, which cannot be enumerated (an unset list output).</summary>
+    private static bool IsDefaultArray(object value) =>
+        value.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>)
+        && type.GetProperty(nameof(ImmutableArray<int>.IsDefault))!.GetValue(value) is true;
 
     /// <summary>An <see cref="Output{T}"/> of the value: itself, or the output of an <see cref="Input{T}"/> (also <see cref="InputList{T}"/>, <see cref="InputMap{V}"/>).</summary>
     private static object? AsOutput(object value)

@@ -27,6 +27,7 @@ public static class AwsNodePools
                 Accelerator.A10G => ["g5"],
                 Accelerator.A100 => ["p4d"],
                 Accelerator.H100 => ["p5"],
+                Accelerator.A10 => throw new ArgumentException($"GPU pool '{pool.Name}' asks for A10 GPUs, which AWS does not offer (validation rejects it).", nameof(pool)),
                 _ => throw new ArgumentException($"GPU pool '{pool.Name}' has no accelerator.", nameof(pool)),
             },
             NodeRole.Memory => ["r7i", "r7a", "r6i"],

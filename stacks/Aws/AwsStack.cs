@@ -29,6 +29,12 @@ public static partial class AwsStack
     /// <summary>The service account of the Karpenter controller.</summary>
     public const string KarpenterServiceAccount = "karpenter";
 
+    /// <summary>The service account of the AWS Load Balancer Controller.</summary>
+    public const string LoadBalancerControllerServiceAccount = "aws-load-balancer-controller";
+
+    /// <summary>The node-local endpoint where the EKS Pod Identity agent serves credentials (port 80).</summary>
+    public const string PodIdentityAgentCidr = "169.254.170.23/32";
+
     /// <summary>The EKS cluster name of a stack.</summary>
     public static string ClusterName(string project, string stack) => $"{project}-{stack}";
 
@@ -93,6 +99,10 @@ public static partial class AwsStack
             AdminRoleArns = aws.AdminRoleArns,
             SystemNodes = new SystemNodeGroupSettings(aws.SystemInstanceType, config.SystemNodePool.Min, config.SystemNodePool.Max, config.SystemNodePool.Desired),
             NodeImage = aws.NodeImage,
+            AddonVersions = Components.Addons.VersionCatalog.EksAddonVersions(config.KubernetesVersion)
+                ?? throw new ArgumentException($"No pinned EKS add-on versions for Kubernetes {config.KubernetesVersion}.", nameof(config)),
+            Identity = aws.Identity,
+            AccountId = accountId,
             DeletionProtection = config.IsProduction,
             LogRetentionDays = aws.LogRetentionDays,
             Tags = tags,
@@ -102,7 +112,8 @@ public static partial class AwsStack
         {
             ClusterName = clusterName,
             ClusterNameOutput = cluster.ClusterName,
-            OidcProviderArn = cluster.OidcProviderArn,
+            Identity = aws.Identity,
+            OidcProviderArn = cluster.OidcProviderArn is { } oidcProvider ? (Input<string>)oidcProvider : null,
             OidcIssuer = cluster.OidcIssuer,
             Namespace = PlatformNamespaces.Karpenter,
             ServiceAccount = KarpenterServiceAccount,
@@ -114,6 +125,34 @@ public static partial class AwsStack
 
         var outputs = new Dictionary<string, object?>();
         var annotations = ImmutableDictionary.CreateBuilder<string, InputMap<string>>();
+        var identityContext = new WorkloadIdentityContext
+        {
+            Mode = aws.Identity,
+            ClusterName = cluster.ClusterName,
+            AccountId = accountId,
+            OidcProviderArn = cluster.OidcProviderArn ?? Output.Create(string.Empty),
+            OidcIssuer = cluster.OidcIssuer,
+            Tags = tags,
+        };
+
+        // Pods find their role through an annotation (IRSA) or an association that must exist before they start (Pod
+        // Identity): every association joins what the Kubernetes layers wait for.
+        var bindings = new List<Resource>();
+        var credentialNamespaces = new List<string>();
+        ServiceAccountIdentity Identity(string workload, ServiceAccountPermissions permissions)
+        {
+            var identity = ServiceAccountIdentity.Create(
+                aws.Identity == WorkloadIdentityMode.Irsa ? $"{workload}-irsa" : $"{workload}-pod-identity", identityContext, permissions, awsOptions);
+            annotations[identity.ServiceAccountKey] = identity.Annotations;
+            credentialNamespaces.Add(permissions.Namespace);
+            if (identity.Binding is not null)
+            {
+                bindings.Add(identity.Binding);
+            }
+
+            return identity;
+        }
+
         var secretArns = new List<Output<string>>();
         var secretKeys = new List<Output<string>>();
         Output<string>? artifactStoreUri = null;
@@ -151,17 +190,11 @@ public static partial class AwsStack
             secretArns.Add(db.SecretArn);
             secretKeys.Add(db.KmsKeyArn);
 
-            var mlflowRole = new IrsaRole("mlflow-irsa", new IrsaRoleArgs
-            {
-                OidcProviderArn = cluster.OidcProviderArn,
-                OidcIssuer = cluster.OidcIssuer,
-                Namespace = PlatformNamespaces.Mlflow,
-                ServiceAccount = MlflowServiceAccount,
-                Description = $"MLflow of {clusterName}: its artifact bucket only",
-                InlinePolicy = Output.Tuple(bucket.BucketArn, bucket.KmsKeyArn).Apply(t => IamPolicies.BucketReadWrite(t.Item1, t.Item2)),
-                Tags = tags,
-            }, awsOptions);
-            annotations[mlflowRole.ServiceAccountKey] = mlflowRole.Annotations;
+            var mlflowRole = Identity("mlflow", new ServiceAccountPermissions(
+                PlatformNamespaces.Mlflow,
+                MlflowServiceAccount,
+                $"MLflow of {clusterName}: its artifact bucket only",
+                Output.Tuple(bucket.BucketArn, bucket.KmsKeyArn).Apply(t => IamPolicies.BucketReadWrite(t.Item1, t.Item2))));
 
             outputs["artifactBucket"] = bucket.BucketName;
             outputs["artifactStoreUri"] = bucket.Uri;
@@ -172,19 +205,38 @@ public static partial class AwsStack
 
         if (config.Addons.ExternalSecrets && secretArns.Count > 0)
         {
-            var externalSecretsRole = new IrsaRole("external-secrets-irsa", new IrsaRoleArgs
+            var externalSecretsRole = Identity("external-secrets", new ServiceAccountPermissions(
+                PlatformNamespaces.ExternalSecrets,
+                ExternalSecretsServiceAccount,
+                $"external-secrets of {clusterName}: the platform's secrets only",
+                Output.Tuple(Output.All(secretArns), secretKeys[0]).Apply(t => IamPolicies.SecretsRead(t.Item1, t.Item2))));
+            outputs["externalSecretsRoleArn"] = externalSecretsRole.RoleArn;
+        }
+
+        var loadBalancerControllerRole = Identity("aws-load-balancer-controller", new ServiceAccountPermissions(
+            PlatformNamespaces.AwsLoadBalancerController,
+            LoadBalancerControllerServiceAccount,
+            $"AWS Load Balancer Controller of {clusterName}: the upstream policy of its version",
+            partition.Apply(IamPolicies.LoadBalancerController)));
+        credentialNamespaces.Add(PlatformNamespaces.Karpenter);
+        if (karpenterAws.ControllerIdentity.Binding is not null)
+        {
+            bindings.Add(karpenterAws.ControllerIdentity.Binding);
+        }
+
+        AccessLogBucket? accessLogs = null;
+        if (aws.LoadBalancer.AccessLogs && config.Addons.Gateway)
+        {
+            accessLogs = new AccessLogBucket("gateway-access-logs", new AccessLogBucketArgs
             {
-                OidcProviderArn = cluster.OidcProviderArn,
-                OidcIssuer = cluster.OidcIssuer,
-                Namespace = PlatformNamespaces.ExternalSecrets,
-                ServiceAccount = ExternalSecretsServiceAccount,
-                Description = $"external-secrets of {clusterName}: the platform's secrets only",
-                InlinePolicy = Output.Tuple(Output.All(secretArns), secretKeys[0])
-                    .Apply(t => IamPolicies.SecretsRead(t.Item1, t.Item2)),
+                NamePrefix = AccessLogBucketPrefix(clusterName),
+                AccountId = accountId,
+                Partition = partition,
+                Region = region,
+                RetentionDays = aws.LogRetentionDays,
                 Tags = tags,
             }, awsOptions);
-            annotations[externalSecretsRole.ServiceAccountKey] = externalSecretsRole.Annotations;
-            outputs["externalSecretsRoleArn"] = externalSecretsRole.RoleArn;
+            outputs["gatewayAccessLogBucket"] = accessLogs.BucketName;
         }
 
         // Every Kubernetes call needs the deployer's access entry; every workload needs nodes and the CNI.
@@ -210,7 +262,15 @@ public static partial class AwsStack
             SecretStore = new SecretStoreBackend("aws-secrets-manager", ImmutableDictionary<string, Input<string>>.Empty.Add("region", region)),
             ServiceAccountAnnotations = annotations.ToImmutable(),
             NodeImageHasGpuDriver = aws.NodeImage.ShipsGpuDriver(),
-            ClusterReady = [.. cluster.Ready, karpenterAws.NodeAccessEntry],
+            ClusterReady = [.. cluster.Ready, karpenterAws.NodeAccessEntry, .. bindings],
+            GatewayService = GatewayService(config, aws, accessLogs, new LoadBalancerControllerSettings(
+                clusterName,
+                region,
+                LoadBalancerControllerServiceAccount,
+                config.IsProduction,
+                PriorityTier.Ladder[0].Name,
+                ImmutableDictionary<string, string>.Empty.Add(EksCluster.SystemNodeLabel, "system")), network.VpcId, loadBalancerControllerRole, kubernetes, [.. cluster.Ready, .. bindings]),
+            NamespaceAllowRules = NamespaceAllowRules(config, aws, credentialNamespaces),
             ClusterAddons =
             [
                 tenancy =>
@@ -221,7 +281,10 @@ public static partial class AwsStack
                         Namespace = ns.NamespaceName,
                         NamespaceResource = ns,
                         Controller = karpenterSettings,
-                        ControllerRoleArn = karpenterAws.ControllerRoleArn,
+                        ServiceAccountAnnotations = karpenterAws.ControllerIdentity.Annotations,
+                        // On an upgrade the node classes move after the control plane, the system nodes and every
+                        // add-on (the Karpenter nodes drift to the new version's image after those).
+                        After = [.. cluster.Ready, .. bindings],
                         NodeClasses = nodeClasses,
                         NodePools = nodePools,
                         Labels = TenancyPlan.CommonLabels(config),
@@ -231,7 +294,7 @@ public static partial class AwsStack
                         // The controller runs on the system nodes and its nodes join through their access entry. The node
                         // classes name the node role and the queue by name: depending on the whole infrastructure keeps
                         // them until the pools are gone and their instances terminated.
-                        DependsOn = [.. cluster.Ready, karpenterAws],
+                        DependsOn = [.. cluster.Ready, karpenterAws, .. bindings],
                     });
                 },
             ],
@@ -241,7 +304,13 @@ public static partial class AwsStack
         outputs["clusterName"] = cluster.ClusterName;
         outputs["clusterEndpoint"] = cluster.Endpoint;
         outputs["kubeconfig"] = cluster.Kubeconfig;
-        outputs["oidcProviderArn"] = cluster.OidcProviderArn;
+        outputs["identity"] = ConfigReader.Lower(aws.Identity);
+        if (cluster.OidcProviderArn is not null)
+        {
+            outputs["oidcProviderArn"] = cluster.OidcProviderArn;
+        }
+
+        outputs["loadBalancerControllerRoleArn"] = loadBalancerControllerRole.RoleArn;
         outputs["vpcId"] = network.VpcId;
         outputs["privateSubnetIds"] = network.PrivateSubnetIds;
         outputs["karpenterControllerRoleArn"] = karpenterAws.ControllerRoleArn;
@@ -249,6 +318,112 @@ public static partial class AwsStack
         outputs["karpenterInterruptionQueue"] = karpenterAws.QueueName;
         outputs["nodePools"] = AwsNodePools.Summary(config);
         return new AwsPlatform(integration, kubernetes, outputs);
+    }
+
+    /// <summary>
+    /// The gateway's LoadBalancer Service on AWS: an NLB of the AWS Load Balancer Controller (which this deploys),
+    /// admitting only <c>network.loadBalancerSourceCidrs</c>.
+    /// </summary>
+    private static GatewayServiceSettings GatewayService(
+        PlatformConfig config, AwsConfig aws, AccessLogBucket? accessLogs, LoadBalancerControllerSettings controller,
+        Output<string> vpcId, ServiceAccountIdentity identity, K8s.Provider kubernetes, ImmutableArray<Resource> after)
+    {
+        var settings = new NlbSettings(aws.LoadBalancer.Scheme, aws.LoadBalancer.CertificateArn);
+        var attributes = $"{NlbService.Prefix}attributes";
+        var annotations = new InputMap<string>();
+        foreach (var (key, value) in NlbService.Annotations(settings).Where(a => accessLogs is null || a.Key != attributes))
+        {
+            annotations.Add(key, value);
+        }
+
+        if (accessLogs is not null)
+        {
+            // The load balancer attribute is refused until log delivery may write to the bucket: wait for its policy.
+            annotations.Add(attributes, Output.Tuple(accessLogs.BucketName, accessLogs.Policy.Id)
+                .Apply(t => NlbService.Annotations(settings with { AccessLogBucket = t.Item1 })[attributes]));
+        }
+
+        var sourceRanges = config.Network.LoadBalancerSourceCidrs;
+        return new GatewayServiceSettings
+        {
+            LoadBalancerClass = AwsLoadBalancerController.NlbClass,
+            Annotations = annotations,
+            // 0.0.0.0/0 is the same as no restriction; anything narrower becomes the NLB security group's only rules.
+            LoadBalancerSourceRanges = sourceRanges.Contains("0.0.0.0/0") ? [] : sourceRanges,
+            Controller = tenancy =>
+            {
+                var ns = tenancy.Namespaces[PlatformNamespaces.AwsLoadBalancerController];
+                return new AwsLoadBalancerController("aws-load-balancer-controller", new AwsLoadBalancerControllerArgs
+                {
+                    Namespace = ns.NamespaceName,
+                    NamespaceResource = ns,
+                    Controller = controller,
+                    VpcId = vpcId,
+                    ServiceAccountAnnotations = identity.Annotations,
+                    After = after,
+                }, new ComponentResourceOptions { Provider = kubernetes, DependsOn = [.. after] }).Release;
+            },
+        };
+    }
+
+    /// <summary>
+    /// Openings of single namespaces on AWS: the Pod Identity agent's node-local endpoint for the namespaces whose
+    /// workloads call AWS, and the NLB's health checks (from the VPC) on the gateway's listener ports.
+    /// </summary>
+    public static ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>> NamespaceAllowRules(
+        PlatformConfig config, AwsConfig aws, IEnumerable<string> credentialNamespaces)
+    {
+        var rules = new Dictionary<string, List<NetworkAllowRule>>();
+        void Add(string ns, NetworkAllowRule rule)
+        {
+            if (config.FindNamespace(ns) is null)
+            {
+                return;
+            }
+
+            if (!rules.TryGetValue(ns, out var list))
+            {
+                rules[ns] = list = [];
+            }
+
+            list.Add(rule);
+        }
+
+        if (aws.Identity == WorkloadIdentityMode.PodIdentity)
+        {
+            foreach (var ns in credentialNamespaces.Distinct(StringComparer.Ordinal))
+            {
+                Add(ns, new NetworkAllowRule
+                {
+                    Name = "pod-identity-agent",
+                    Direction = TrafficDirection.Egress,
+                    Cidrs = [PodIdentityAgentCidr],
+                    Ports = [new NetworkPort(80)],
+                });
+            }
+        }
+
+        if (config.Addons.Gateway)
+        {
+            // With client IP preservation the proxies see the clients' addresses (the load-balancer rule); the NLB's
+            // own health checks come from its addresses in the VPC.
+            Add(PlatformNamespaces.Gateway, new NetworkAllowRule
+            {
+                Name = "load-balancer-health-checks",
+                Direction = TrafficDirection.Ingress,
+                Cidrs = [aws.VpcCidr],
+                Ports = [new NetworkPort(10080), new NetworkPort(10443)],
+            });
+        }
+
+        return rules.ToImmutableDictionary(r => r.Key, r => r.Value.ToImmutableArray());
+    }
+
+    /// <summary>The access-log bucket's name prefix (at most 37 characters before S3's unique suffix).</summary>
+    public static string AccessLogBucketPrefix(string clusterName)
+    {
+        var prefix = $"{clusterName}-lb-logs-";
+        return prefix.Length <= 37 ? prefix : $"{prefix[..36].TrimEnd('-')}-";
     }
 
     /// <summary>The bucket name prefix: S3 allows at most 37 characters before the unique suffix.</summary>

@@ -12,6 +12,9 @@ public enum Accelerator
     /// <summary>NVIDIA A10G (24 GB): inference and fine-tuning (AWS g5).</summary>
     A10G,
 
+    /// <summary>NVIDIA A10 (24 GB): inference and fine-tuning (Azure NVads A10 v5).</summary>
+    A10,
+
     /// <summary>NVIDIA A100 (40/80 GB): training.</summary>
     A100,
 

@@ -36,11 +36,14 @@ public sealed record AddonsConfig
     /// <summary>external-secrets and a ClusterSecretStore for the cloud's secret service.</summary>
     public bool ExternalSecrets { get; init; } = true;
 
+    /// <summary>KEDA, the event-driven autoscaler (the chart, or the cloud's managed add-on where there is one).</summary>
+    public bool Keda { get; init; } = true;
+
     /// <summary>The names of the switches, as written in configuration, with their values.</summary>
     public IReadOnlyList<(string Key, bool Enabled)> All =>
     [
         ("certManager", CertManager), ("gateway", Gateway), ("monitoring", Monitoring), ("gpuOperator", GpuOperator),
         ("kserve", Kserve), ("mlflow", Mlflow), ("argoWorkflows", ArgoWorkflows), ("argoCd", ArgoCd),
-        ("kyverno", Kyverno), ("externalSecrets", ExternalSecrets),
+        ("kyverno", Kyverno), ("externalSecrets", ExternalSecrets), ("keda", Keda),
     ];
 }

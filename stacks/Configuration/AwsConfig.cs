@@ -10,6 +10,12 @@ namespace MlPlatform.Stacks.Configuration;
 /// <param name="EngineVersion">The PostgreSQL major (or major.minor) version.</param>
 public sealed record AwsDatabaseConfig(string InstanceClass, int AllocatedStorage, int BackupRetentionDays, string EngineVersion);
 
+/// <summary>The shared gateway's NLB (<c>mlplatform:aws.loadBalancer</c>).</summary>
+/// <param name="Scheme">Internet-facing (public subnets) or internal (private subnets).</param>
+/// <param name="AccessLogs">Write the NLB's access logs to an encrypted, protected bucket (default on in production).</param>
+/// <param name="CertificateArn">An ACM certificate for TLS termination at the NLB (re-encrypted to the gateway), or null.</param>
+public sealed record AwsLoadBalancerConfig(LoadBalancerScheme Scheme, bool AccessLogs, string? CertificateArn);
+
 /// <summary>
 /// The settings of the <c>aws</c> target (<c>mlplatform:aws</c>); the region is <c>mlplatform:region</c> and the
 /// system node pool's instance type is <c>mlplatform:systemNodePool.instanceType</c>.
@@ -55,6 +61,15 @@ public sealed record AwsConfig
 
     /// <summary>Retention of the VPC flow logs and the control-plane logs, in days.</summary>
     public int LogRetentionDays { get; init; } = 30;
+
+    /// <summary>
+    /// How pods get their IAM roles (<c>identity</c>): EKS Pod Identity by default (no OIDC provider, roles trust
+    /// one cluster, namespace and service account through session tags), or IRSA.
+    /// </summary>
+    public WorkloadIdentityMode Identity { get; init; } = WorkloadIdentityMode.PodIdentity;
+
+    /// <summary>The shared gateway's NLB.</summary>
+    public AwsLoadBalancerConfig LoadBalancer { get; init; } = new(LoadBalancerScheme.InternetFacing, false, null);
 
     /// <summary>The MLflow backend database.</summary>
     public required AwsDatabaseConfig Database { get; init; }

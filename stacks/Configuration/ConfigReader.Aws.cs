@@ -37,6 +37,13 @@ public static partial class ConfigReader
 
         foreach (var pool in pools)
         {
+            if (pool.Accelerator == Accelerator.A10)
+            {
+                nodes.FirstOrDefault(n => n.String("name") == pool.Name)?.Problem("accelerator",
+                    "a10 (NVIDIA A10, Azure's NVads A10 v5) is not offered on AWS; use a10g (g5), l4 (g6) or t4 (g4dn)");
+                continue;
+            }
+
             if (!pool.IsGpu || !pool.InstanceFamilies.IsDefaultOrEmpty || pool.Accelerator is not { } accelerator
                 || !AwsGpusPerInstance.TryGetValue(accelerator, out var counts) || counts.Contains(pool.GpusPerNode))
             {
@@ -123,6 +130,9 @@ public static partial class ConfigReader
         }
 
         var database = ReadAwsDatabase(node?.Object("database"), production);
+        var identity = ReadEnum<WorkloadIdentityMode>(node?.String("identity"), node?.Child("identity") ?? "", problems, required: false, fullKey: true)
+            ?? WorkloadIdentityMode.PodIdentity;
+        var loadBalancer = ReadAwsLoadBalancer(node?.Object("loadBalancer"), production, problems);
         node?.RejectUnknownKeys();
 
         var instanceType = systemPool.InstanceType ?? AwsConfig.DefaultSystemInstanceType;
@@ -141,7 +151,52 @@ public static partial class ConfigReader
             SystemInstanceType = instanceType,
             LogRetentionDays = retention,
             Database = database,
+            Identity = identity,
+            LoadBalancer = loadBalancer,
         };
+    }
+
+    private static AwsLoadBalancerConfig ReadAwsLoadBalancer(JsonConfigNode? node, bool production, List<ConfigProblem> problems)
+    {
+        var scheme = ReadEnum<LoadBalancerScheme>(node?.String("scheme"), node?.Child("scheme") ?? "", problems, required: false, fullKey: true)
+            ?? LoadBalancerScheme.InternetFacing;
+        var accessLogs = node?.Bool("accessLogs") ?? production;
+        var certificate = node?.String("certificateArn");
+        node?.RejectUnknownKeys();
+        if (certificate is not null && !AcmCertificateArn().IsMatch(certificate))
+        {
+            node!.Problem("certificateArn", $"'{certificate}' is not an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/0f3c...");
+        }
+
+        return new AwsLoadBalancerConfig(scheme, accessLogs, certificate);
+    }
+
+    /// <summary>
+    /// TLS at the NLB re-encrypts to the gateway's HTTPS listener, which exists only with <c>gateway.tls</c> and a host name.
+    /// </summary>
+    private static void ValidateAwsGateway(AwsConfig? aws, GatewayConfig gateway, AddonsConfig addons, List<ConfigProblem> problems)
+    {
+        if (aws?.LoadBalancer.CertificateArn is null)
+        {
+            return;
+        }
+
+        if (!addons.Gateway || gateway.Tls is null || gateway.Hostname is null)
+        {
+            problems.Add(new($"{Key("aws")}.loadBalancer.certificateArn",
+                "TLS at the NLB forwards to the gateway's HTTPS listener: set gateway.hostname and gateway.tls (or remove this key)"));
+        }
+    }
+
+    /// <summary>The pinned EKS add-on versions must cover the configured Kubernetes version.</summary>
+    private static void ValidateAwsKubernetesVersion(CloudKind? cloud, string kubernetesVersion, List<ConfigProblem> problems)
+    {
+        if (cloud == CloudKind.Aws && KubernetesVersion().IsMatch(kubernetesVersion)
+            && MlPlatform.Components.Addons.VersionCatalog.EksAddonVersions(kubernetesVersion) is null)
+        {
+            problems.Add(new(Key("kubernetesVersion"),
+                $"no pinned EKS add-on versions for {kubernetesVersion} (supported: {string.Join(", ", MlPlatform.Components.Addons.VersionCatalog.EksAddons.Keys.Order(StringComparer.Ordinal))}); add them to VersionCatalog.EksAddons"));
+        }
     }
 
     private static AwsDatabaseConfig ReadAwsDatabase(JsonConfigNode? node, bool production)
@@ -176,8 +231,8 @@ public static partial class ConfigReader
     }
 
     /// <summary>The default address ranges of the network policies: on AWS the API server, nodes and data stores are in the VPC.</summary>
-    private static ImmutableArray<string>? PrivateNetworkDefault(AwsConfig? aws) =>
-        aws is not null && IsCidr(aws.VpcCidr) ? [aws.VpcCidr] : null;
+    private static NetworkDefaults? PrivateNetworkDefault(AwsConfig? aws) =>
+        aws is not null && IsCidr(aws.VpcCidr) ? new NetworkDefaults([aws.VpcCidr], [aws.VpcCidr], [aws.VpcCidr]) : null;
 
     private static int PrefixLength(string cidr) => int.Parse(cidr[(cidr.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -187,6 +242,12 @@ public static partial class ConfigReader
     /// </summary>
     public static bool IsIamRoleArn(string value) =>
         IamRoleArn().Match(value) is { Success: true } match && match.Groups["name"].Length <= 64 && match.Groups["path"].Length + 1 <= 512;
+
+    /// <summary>True for an AWS region name such as <c>us-east-1</c>, <c>us-gov-west-1</c> or <c>ap-southeast-7</c>.</summary>
+    public static bool IsAwsRegion(string value) => AwsRegion().IsMatch(value);
+
+    [GeneratedRegex(@"\A[a-z]{2}(-[a-z]+)+-[0-9]{1,2}\z")]
+    private static partial Regex AwsRegion();
 
     // Not \w: in .NET it matches every Unicode letter and digit, which IAM refuses.
     [GeneratedRegex(@"\Aarn:aws(-[a-z]+)*:iam::[0-9]{12}:role/(?<path>([A-Za-z0-9+=,.@_-]+/)*)(?<name>[A-Za-z0-9+=,.@_-]+)\z")]
@@ -200,4 +261,7 @@ public static partial class ConfigReader
 
     [GeneratedRegex(@"\A[0-9]{2}(\.[0-9]+)?\z")]
     private static partial Regex PostgresVersion();
+
+    [GeneratedRegex(@"\Aarn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}\z")]
+    private static partial Regex AcmCertificateArn();
 }

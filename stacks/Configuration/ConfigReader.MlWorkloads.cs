@@ -21,9 +21,11 @@ public static partial class ConfigReader
         var enabled = sample.Bool("enabled") ?? true;
         var model = sample.String("model");
         var gpus = sample.Int("gpus") ?? 1;
+        var replicas = sample.Int("replicas") ?? 1;
         var poolName = sample.String("nodePool");
         var canaryModel = sample.String("canaryModel");
         var canaryPercent = sample.Int("canaryTrafficPercent");
+        var maxReplicas = sample.Int("maxReplicas");
         sample.RejectUnknownKeys();
         if (!enabled)
         {
@@ -71,6 +73,15 @@ public static partial class ConfigReader
             sample.Problem("gpus", $"{gpus} GPUs do not fit on one node of pool '{pool.Name}' ({pool.GpusPerNode} per node)");
         }
 
+        if (replicas < 1)
+        {
+            sample.Problem("replicas", $"must be at least 1, not {replicas}");
+        }
+        else if (pool is not null && gpus >= 1 && replicas * gpus > pool.EffectiveGpuLimit)
+        {
+            sample.Problem("replicas", $"{replicas} replicas of {gpus} GPU{(gpus == 1 ? "" : "s")} exceed the {pool.EffectiveGpuLimit} GPUs pool '{pool.Name}' may provision");
+        }
+
         if (canaryPercent is < 0 or > 100)
         {
             sample.Problem("canaryTrafficPercent", $"must be between 0 and 100, not {canaryPercent}");
@@ -85,6 +96,27 @@ public static partial class ConfigReader
             sample.Problem("canaryModel", "set canaryTrafficPercent (0 deploys the canary without traffic)");
         }
 
+        // KEDA scales the stable predictor between replicas (the floor) and maxReplicas on vLLM's load from Prometheus.
+        var autoscaled = addons.Keda && addons.Monitoring;
+        var floor = Math.Max(1, replicas);
+        var canaryReplicas = canaryModel is null ? 0 : (int)Math.Ceiling(floor * Math.Clamp(canaryPercent ?? 0, 0, 100) / 100.0);
+        var capacity = pool is null || gpus < 1 ? 1 : pool.EffectiveGpuLimit / gpus;
+        if (maxReplicas < floor)
+        {
+            sample.Problem("maxReplicas", $"must be at least replicas ({floor}), not {maxReplicas}");
+        }
+        else if (maxReplicas > floor && !autoscaled)
+        {
+            sample.Problem("maxReplicas", $"scaling between replicas and maxReplicas is KEDA's job on the model server's load from Prometheus: enable {Key("addons")}.keda and monitoring, or leave maxReplicas out");
+        }
+        else if (maxReplicas is { } ceiling && pool is not null && gpus >= 1 && ceiling + canaryReplicas > capacity)
+        {
+            sample.Problem("maxReplicas",
+                $"{ceiling} replicas{(canaryReplicas > 0 ? $" and {canaryReplicas} canary" : string.Empty)} of {gpus} GPU{(gpus == 1 ? string.Empty : "s")} exceed the {pool.EffectiveGpuLimit} GPUs pool '{pool.Name}' may provision");
+        }
+
+        var max = maxReplicas ?? floor;
+
         return pool is null || string.IsNullOrWhiteSpace(model)
             ? new KserveConfig()
             : new KserveConfig
@@ -93,9 +125,14 @@ public static partial class ConfigReader
                 {
                     Model = model,
                     Gpus = gpus,
+                    Replicas = Math.Max(1, replicas),
                     NodePool = pool,
                     CanaryModel = canaryModel,
                     CanaryTrafficPercent = canaryPercent ?? 0,
+                    MaxReplicas = Math.Max(floor, max),
+
+                    // A ceiling above the floor is what asks KEDA to scale.
+                    Autoscaled = autoscaled && max > floor,
                 },
             };
     }

@@ -62,9 +62,10 @@ public static partial class ConfigReader
         {
             problems.Add(new(Key("region"), $"required for cloud '{Lower(cloud.Value)}'"));
         }
-        else if (region is not null && !KubernetesNames.IsDns1123Label(region))
+        else if (cloud == CloudKind.Aws && region is not null && !IsAwsRegion(region))
         {
-            problems.Add(new(Key("region"), $"'{region}' is not a cloud region name such as us-east-1, westeurope or europe-west4"));
+            // Azure and GCP check their location and region names with their own objects.
+            problems.Add(new(Key("region"), $"'{region}' is not an AWS region name such as us-east-1 or eu-central-1"));
         }
 
         var kubernetesVersion = get("kubernetesVersion") ?? DefaultKubernetesVersion;
@@ -73,7 +74,7 @@ public static partial class ConfigReader
             problems.Add(new(Key("kubernetesVersion"), $"'{kubernetesVersion}' is not a minor version such as 1.34"));
         }
 
-        var addons = ReadAddons(ParseObject(get, "addons", problems), problems);
+        var addons = ReadAddons(ParseObject(get, "addons", problems), cloud, problems);
         var systemPool = ReadSystemPool(ParseObject(get, "systemNodePool", problems), production, problems);
         var nodePoolNodes = ParseList(get, "nodePools", problems);
         var nodePools = ReadNodePools(nodePoolNodes, problems);
@@ -89,13 +90,27 @@ public static partial class ConfigReader
             ValidateAwsGpuPools(nodePoolNodes, nodePools);
         }
 
-        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws), problems);
+        var azure = ReadAzure(ParseObject(get, "azure", problems), cloud, production, region, systemPool, problems);
+        if (cloud == CloudKind.Azure)
+        {
+            ValidateAzureNodePools(nodePoolNodes, nodePools, problems);
+        }
+
+        var gcp = ReadGcp(ParseObject(get, "gcp", problems), cloud, production, region, systemPool, problems);
+        if (cloud == CloudKind.Gcp)
+        {
+            ValidateGcpNodePools(nodePoolNodes, nodePools);
+        }
+
+        var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure) ?? GcpPrivateNetworkDefault(gcp), problems);
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
+        ValidateAwsGateway(aws, gateway, addons, problems);
+        ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
         var kubeContext = get("kubeContext");
         if (cloud is not null and not CloudKind.Existing && (kubeContext is not null || hasKubeconfigSecret))
@@ -139,6 +154,8 @@ public static partial class ConfigReader
             Gateway = gateway,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
+            Azure = azure,
+            Gcp = gcp,
         };
     }
 
@@ -177,9 +194,10 @@ public static partial class ConfigReader
     private static IReadOnlyList<JsonConfigNode> ParseList(Func<string, string?> get, string name, List<ConfigProblem> problems) =>
         Parse(get, name, JsonValueKind.Array, problems) is { } element ? JsonConfigNode.List(element, Key(name), problems) : [];
 
-    private static AddonsConfig ReadAddons(JsonConfigNode? node, List<ConfigProblem> problems)
+    private static AddonsConfig ReadAddons(JsonConfigNode? node, CloudKind? cloud, List<ConfigProblem> problems)
     {
-        var defaults = new AddonsConfig();
+        // GKE installs the NVIDIA driver and device plugin on its GPU nodes itself: no GPU operator there (ConfigReader.Gcp.cs).
+        var defaults = new AddonsConfig { GpuOperator = cloud != CloudKind.Gcp };
         if (node is null)
         {
             return defaults;
@@ -197,8 +215,14 @@ public static partial class ConfigReader
             ArgoCd = node.Bool("argoCd") ?? defaults.ArgoCd,
             Kyverno = node.Bool("kyverno") ?? defaults.Kyverno,
             ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
+            Keda = node.Bool("keda") ?? defaults.Keda,
         };
         node.RejectUnknownKeys();
+
+        if (cloud == CloudKind.Gcp && addons.GpuOperator)
+        {
+            problems.Add(new(Key("addons.gpuOperator"), GkeGpuOperatorProblem));
+        }
 
         if (addons.Kserve && !addons.CertManager)
         {
@@ -259,7 +283,7 @@ public static partial class ConfigReader
             var accelerator = ReadEnum<Accelerator>(node.String("accelerator"), node.Child("accelerator"), problems, required: false, fullKey: true);
             if (role == NodeRole.Gpu && accelerator is null && !HasProblem(problems, node.Child("accelerator")))
             {
-                node.Problem("accelerator", "required for a gpu pool (one of t4, l4, a10g, a100, h100)");
+                node.Problem("accelerator", $"required for a gpu pool (one of {string.Join(", ", Enum.GetValues<Accelerator>().Select(Lower))})");
             }
             else if (role is NodeRole.Cpu or NodeRole.Memory && accelerator is not null)
             {
@@ -586,12 +610,12 @@ public static partial class ConfigReader
         return value;
     }
 
-    private static NetworkConfig ReadNetwork(JsonConfigNode? node, ImmutableArray<string>? privateDefault, List<ConfigProblem> problems)
+    private static NetworkConfig ReadNetwork(JsonConfigNode? node, NetworkDefaults? cloudDefaults, List<ConfigProblem> problems)
     {
-        // The cloud stacks know where their API server, nodes and data stores are (the VPC); elsewhere, anywhere.
-        ImmutableArray<string> Cidrs(string name, bool isPrivate = false)
+        // The cloud stacks know where their API server, nodes and data stores are (the VPC or VNet); elsewhere, anywhere.
+        ImmutableArray<string> Cidrs(string name, ImmutableArray<string>? cloudDefault = null)
         {
-            var cidrs = node?.StringList(name) ?? (isPrivate ? privateDefault : null) ?? ["0.0.0.0/0"];
+            var cidrs = node?.StringList(name) ?? cloudDefault ?? ["0.0.0.0/0"];
             for (var i = 0; i < cidrs.Length; i++)
             {
                 if (!IsCidr(cidrs[i]))
@@ -604,14 +628,17 @@ public static partial class ConfigReader
         }
 
         var network = new NetworkConfig(
-            Cidrs("apiServerCidrs", isPrivate: true),
-            Cidrs("nodeCidrs", isPrivate: true),
-            Cidrs("dataStoreCidrs", isPrivate: true),
+            Cidrs("apiServerCidrs", cloudDefaults?.ApiServer),
+            Cidrs("nodeCidrs", cloudDefaults?.Nodes),
+            Cidrs("dataStoreCidrs", cloudDefaults?.DataStores),
             Cidrs("externalEgressCidrs"),
             Cidrs("loadBalancerSourceCidrs"));
         node?.RejectUnknownKeys();
         return network;
     }
+
+    /// <summary>Where a cloud's API server, nodes and data stores are, for the network policies' default ranges.</summary>
+    private sealed record NetworkDefaults(ImmutableArray<string> ApiServer, ImmutableArray<string> Nodes, ImmutableArray<string> DataStores);
 
     /// <summary>True for an IPv4 CIDR block in canonical form such as <c>10.0.0.0/16</c> (<see cref="NetworkSyntax.IsIpv4Cidr"/>).</summary>
     public static bool IsCidr(string value) => NetworkSyntax.IsIpv4Cidr(value);
@@ -659,6 +686,8 @@ public static partial class ConfigReader
         value.ToString() switch
         {
             "OnDemand" => "on-demand",
+            "PodIdentity" => "pod-identity",
+            "InternetFacing" => "internet-facing",
             var text => text.ToLowerInvariant(),
         };
 

@@ -16,6 +16,12 @@ public sealed record SampleModelConfig
     /// <summary>GPUs per replica (requested and limited); at most the pool's GPUs per node.</summary>
     public int Gpus { get; init; } = 1;
 
+    /// <summary>
+    /// Predictor replicas, the floor when KEDA scales the predictor; two or more get a PodDisruptionBudget and are
+    /// spread over GPU nodes and zones.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
     /// <summary>The GPU node pool the model runs on (a pool of <c>mlplatform:nodePools</c> with role gpu).</summary>
     public required NodePoolConfig NodePool { get; init; }
 
@@ -24,4 +30,13 @@ public sealed record SampleModelConfig
 
     /// <summary>The share of requests (0-100) routed to <see cref="CanaryModel"/>; 0 deploys it dark.</summary>
     public int CanaryTrafficPercent { get; init; }
+
+    /// <summary>Most replicas of the stable predictor; above <see cref="Replicas"/> only when KEDA scales it.</summary>
+    public int MaxReplicas { get; init; } = 1;
+
+    /// <summary>
+    /// True when KEDA scales the stable predictor between <see cref="Replicas"/> and <see cref="MaxReplicas"/> on the
+    /// model server's load, read from Prometheus: a ceiling above the floor, with the keda and monitoring add-ons on.
+    /// </summary>
+    public bool Autoscaled { get; init; }
 }

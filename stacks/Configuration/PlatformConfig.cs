@@ -59,6 +59,11 @@ public sealed record PlatformConfig
     /// <summary>Settings of the <c>aws</c> target (<c>mlplatform:aws</c>); null on the other targets.</summary>
     public AwsConfig? Aws { get; init; }
 
+    /// <summary>Settings of the <c>azure</c> target (<c>mlplatform:azure</c>); null on the other targets.</summary>
+    public AzureConfig? Azure { get; init; }
+    /// <summary>Settings of the <c>gcp</c> target (<c>mlplatform:gcp</c>); null on the other targets.</summary>
+    public GcpConfig? Gcp { get; init; }
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 

@@ -46,6 +46,12 @@ public static class PlatformNamespaces
     /// <summary>The namespace of Karpenter (AWS).</summary>
     public const string Karpenter = "karpenter";
 
+    /// <summary>The namespace of the AWS Load Balancer Controller (AWS).</summary>
+    public const string AwsLoadBalancerController = "aws-load-balancer-controller";
+
+    /// <summary>The namespace of the KEDA chart (not on Azure, where AKS runs KEDA as a managed add-on in kube-system).</summary>
+    public const string Keda = "keda";
+
     private static readonly NamespaceQuota ControllerQuota = new("50", "8", "16", "16Gi", "32Gi", "0", "50Gi");
 
     /// <summary>Every platform namespace the platform knows, whether or not the stack enables its add-on.</summary>
@@ -70,11 +76,15 @@ public static class PlatformNamespaces
         new(Kyverno, a => a.Kyverno, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
         new(ExternalSecrets, a => a.ExternalSecrets, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [10250]),
         new(Karpenter, _ => true, CloudKind.Aws, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [8443]),
+        new(AwsLoadBalancerController, _ => true, CloudKind.Aws, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
+
+        // The API server calls KEDA's admission webhooks (9443) and its external metrics API server (6443).
+        new(Keda, a => a.Keda, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443, 6443]) { ExceptOn = CloudKind.Azure },
     ];
 
     /// <summary>The default platform namespaces of a stack with these add-ons on this cloud.</summary>
     public static IEnumerable<PlatformNamespaceDefault> For(AddonsConfig addons, CloudKind cloud) =>
-        All.Where(n => n.IsEnabled(addons) && (n.OnlyOn is null || n.OnlyOn == cloud));
+        All.Where(n => n.IsEnabled(addons) && (n.OnlyOn is null || n.OnlyOn == cloud) && n.ExceptOn != cloud);
 }
 
 /// <summary>The defaults of one platform namespace.</summary>
@@ -94,6 +104,9 @@ public sealed record PlatformNamespaceDefault(
     NamespaceQuota Quota,
     ImmutableArray<int> WebhookPorts)
 {
+    /// <summary>A cloud that does not create it (its cloud provides the add-on itself); null for none.</summary>
+    public CloudKind? ExceptOn { get; init; }
+
     /// <summary>True when the add-on that needs this namespace is on.</summary>
     public bool IsEnabled(AddonsConfig addons) => EnabledBy(addons);
 }

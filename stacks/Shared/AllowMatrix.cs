@@ -76,7 +76,10 @@ public static class AllowMatrix
     }
 
     /// <summary>Every allow rule of one namespace: role edges, then the address-range openings its role needs.</summary>
-    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, PlatformConfig config)
+    /// <param name="ns">The namespace.</param>
+    /// <param name="config">The stack's configuration.</param>
+    /// <param name="kedaNamespace">Where KEDA runs (its chart's namespace, or the cloud's add-on's); null without KEDA.</param>
+    public static ImmutableArray<NetworkAllowRule> RulesFor(NamespaceConfig ns, PlatformConfig config, string? kedaNamespace = null)
     {
         var network = config.Network;
         var rules = ImmutableArray.CreateBuilder<NetworkAllowRule>();
@@ -112,6 +115,33 @@ public static class AllowMatrix
             rules.Add(Cidrs("webhooks", TrafficDirection.Ingress, network.ApiServerCidrs, [.. ns.WebhookPorts]));
         }
 
+        // KEDA's Prometheus triggers query Prometheus's API: from wherever KEDA runs (its own namespace, or the
+        // cloud's add-on in kube-system), to the Prometheus pods' port only.
+        if (kedaNamespace is { } keda && config.Addons.Monitoring)
+        {
+            if (ns.Role == NamespaceRole.Monitoring)
+            {
+                rules.Add(new NetworkAllowRule
+                {
+                    Name = "from-keda",
+                    Direction = TrafficDirection.Ingress,
+                    Namespaces = [NamespaceNamed(keda)],
+                    Ports = [new NetworkPort(KubePrometheusStack.PrometheusPort)],
+                });
+            }
+
+            if (ns.Name == keda)
+            {
+                rules.Add(new NetworkAllowRule
+                {
+                    Name = "to-prometheus",
+                    Direction = TrafficDirection.Egress,
+                    Namespaces = [NamespaceNamed(PlatformNamespaces.Monitoring)],
+                    Ports = [new NetworkPort(KubePrometheusStack.PrometheusPort)],
+                });
+            }
+        }
+
         switch (ns.Role)
         {
             case NamespaceRole.Monitoring:
@@ -130,6 +160,9 @@ public static class AllowMatrix
 
         return rules.ToImmutable();
     }
+
+    private static ImmutableDictionary<string, string> NamespaceNamed(string name) =>
+        ImmutableDictionary<string, string>.Empty.Add("kubernetes.io/metadata.name", name);
 
     private static NetworkAllowRule Cidrs(string name, TrafficDirection direction, ImmutableArray<string> cidrs, params int[] ports) => new()
     {

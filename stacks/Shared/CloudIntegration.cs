@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MlPlatform.Components.Kubernetes;
+using MlPlatform.Stacks.Configuration;
 using Pulumi;
 
 namespace MlPlatform.Stacks.Shared;
@@ -30,8 +31,34 @@ public sealed record CloudIntegration
     public ImmutableDictionary<string, InputMap<string>> ServiceAccountAnnotations { get; init; } =
         ImmutableDictionary<string, InputMap<string>>.Empty;
 
+    /// <summary>
+    /// Labels the pods of a service account need for its cloud identity to work (Azure workload identity's webhook
+    /// only serves pods labelled <c>azure.workload.identity/use</c>), keyed <c>namespace/serviceAccountName</c>; empty
+    /// where annotations suffice (IRSA, GKE).
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, string>> ServiceAccountPodLabels { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
+
+    /// <summary>
+    /// Taints the cloud puts on every spot node on top of the pool's own (AKS:
+    /// <c>kubernetes.azure.com/scalesetpriority=spot:NoSchedule</c>); workloads placed on spot pools tolerate them.
+    /// </summary>
+    public ImmutableArray<TaintConfig> SpotNodeTaints { get; init; } = [];
+
+    /// <summary>
+    /// KEDA when the cloud runs it itself (the AKS managed add-on), with the namespace it runs in; null when the
+    /// platform installs the KEDA chart into its own namespace.
+    /// </summary>
+    public ProvidedAddon? ProvidedKeda { get; init; }
+
     /// <summary>True when the GPU node image already ships the NVIDIA driver and container toolkit.</summary>
     public bool NodeImageHasGpuDriver { get; init; }
+
+    /// <summary>False where the cluster's dataplane replaces kube-proxy (GKE Dataplane V2): nothing scrapes or alerts on it.</summary>
+    public bool HasKubeProxy { get; init; } = true;
+
+    /// <summary>True where the cluster DNS is kube-dns (GKE) rather than CoreDNS.</summary>
+    public bool KubeDns { get; init; }
 
     /// <summary>Resources the Kubernetes layer must wait for (e.g. the cluster's node groups and add-ons).</summary>
     public ImmutableArray<Resource> ClusterReady { get; init; } = [];
@@ -43,10 +70,43 @@ public sealed record CloudIntegration
     /// </summary>
     public ImmutableArray<Action<Tenancy>> ClusterAddons { get; init; } = [];
 
+    /// <summary>
+    /// The node selector that places pods on a configured pool's capacity, by pool name, where the cloud selects that
+    /// capacity by other labels than the pool's own (a GKE ComputeClass spanning a Spot pool and its on-demand
+    /// fallback nodes); a pool missing here is selected by its labels.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, string>> PoolNodeSelectors { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty;
+
+    /// <summary>The node selector of a pool's capacity: the cloud's, or the pool's labels.</summary>
+    public ImmutableDictionary<string, string> NodeSelectorFor(NodePoolConfig pool) =>
+        PoolNodeSelectors.GetValueOrDefault(pool.Name) ?? pool.Labels;
+
+    /// <summary>
+    /// How the cloud fronts the shared gateway's LoadBalancer Service (load balancer class, annotations, source
+    /// ranges); <see cref="GatewayServiceSettings.None"/> leaves the Service to the cluster's defaults.
+    /// </summary>
+    public GatewayServiceSettings GatewayService { get; init; } = GatewayServiceSettings.None;
+
+    /// <summary>
+    /// Openings the cloud needs in single namespaces' default-deny policies, beyond the allow matrix (e.g. the
+    /// node-local credential endpoint of a workload identity, or the load balancer's health checks), by namespace.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>> NamespaceAllowRules { get; init; } =
+        ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>>.Empty;
+
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>
         ServiceAccountAnnotations.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? [];
+
+    /// <summary>The pod labels for one service account's pods, or none.</summary>
+    public ImmutableDictionary<string, string> PodLabelsFor(string @namespace, string serviceAccount) =>
+        ServiceAccountPodLabels.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? ImmutableDictionary<string, string>.Empty;
 }
+
+/// <summary>An add-on the cloud runs in the cluster itself (no chart from the platform).</summary>
+/// <param name="Namespace">The namespace its pods run in.</param>
+public sealed record ProvidedAddon(string Namespace);
 
 /// <summary>A PostgreSQL database managed by the cloud.</summary>
 /// <param name="Host">Endpoint host name.</param>
@@ -67,3 +127,27 @@ public sealed record DatabaseConnection(
 /// <param name="Kind"><c>aws-secrets-manager</c>, <c>azure-key-vault</c> or <c>gcp-secret-manager</c>.</param>
 /// <param name="Settings">Provider settings (region, vault URL, project), as the ClusterSecretStore provider block expects.</param>
 public sealed record SecretStoreBackend(string Kind, ImmutableDictionary<string, Input<string>> Settings);
+
+/// <summary>What a cloud sets on the shared gateway's LoadBalancer Service, through the gateway's proxy configuration.</summary>
+public sealed record GatewayServiceSettings
+{
+    /// <summary>Nothing: the cluster's default load balancer.</summary>
+    public static GatewayServiceSettings None { get; } = new();
+
+    /// <summary>The Service's <c>loadBalancerClass</c> (the controller that must own it), or null for the cluster default.</summary>
+    public string? LoadBalancerClass { get; init; }
+
+    /// <summary>The Service's annotations (values may be outputs, e.g. a log bucket's name).</summary>
+    public InputMap<string> Annotations { get; init; } = [];
+
+    /// <summary>The Service's <c>loadBalancerSourceRanges</c>: who the load balancer admits; empty admits anyone.</summary>
+    public ImmutableArray<string> LoadBalancerSourceRanges { get; init; } = [];
+
+    /// <summary>
+    /// Deploys the in-cluster controller that turns the Service into a load balancer (the AWS Load Balancer
+    /// Controller), called once by the platform-services layer with the tenancy layer whether or not the gateway is
+    /// on; the gateway depends on what it returns, so that a destroy removes the load balancer before its controller.
+    /// Null when the cloud's controller is managed outside the cluster.
+    /// </summary>
+    public Func<Tenancy, Resource>? Controller { get; init; }
+}

@@ -65,22 +65,35 @@ public static class MlWorkloadsLayer
     {
         var labels = TenancyPlan.CommonLabels(config);
         var mlflow = config.Addons.Mlflow ? DeployMlflow(config, tenancy, services, cloud, labels, options) : null;
-        var kserve = config.Addons.Kserve ? DeployKserve(config, tenancy, services, labels, options) : null;
-        var argoWorkflows = config.Addons.ArgoWorkflows ? DeployArgoWorkflows(config, tenancy, mlflow, labels, options) : null;
+        var kserve = config.Addons.Kserve ? DeployKserve(config, tenancy, services, cloud, labels, options) : null;
+        var argoWorkflows = config.Addons.ArgoWorkflows ? DeployArgoWorkflows(config, tenancy, mlflow, cloud, labels, options) : null;
         var argoCd = config.Addons.ArgoCd ? DeployArgoCd(config, tenancy, [kserve?.ResourcesRelease, argoWorkflows?.Release], labels, options) : null;
         return new MlWorkloads(kserve, mlflow, argoWorkflows, argoCd);
     }
 
-    /// <summary>The sample model as the KServe component takes it.</summary>
-    public static InferenceModel SampleModel(SampleModelConfig sample) => new()
+    /// <summary>The sample model as the KServe component takes it, placed on its pool as the cloud selects and taints it.</summary>
+    public static InferenceModel SampleModel(SampleModelConfig sample, CloudIntegration? cloud = null) => new()
     {
         Name = SampleModelName,
         Model = sample.Model,
         Gpus = sample.Gpus,
-        Placement = new GpuPlacement(sample.NodePool.Labels),
+        Replicas = sample.Replicas,
+        Placement = NodePoolScheduling.PlacementOn(sample.NodePool, cloud ?? CloudIntegration.None),
         CanaryModel = sample.CanaryModel,
         CanaryTrafficPercent = sample.CanaryTrafficPercent,
         ServiceAccountName = Tenancy.InferenceServiceAccountName,
+        MaxReplicas = sample.Autoscaled ? sample.MaxReplicas : null,
+        ExternallyScaled = sample.Autoscaled,
+    };
+
+    /// <summary>How KEDA scales the sample model: between its replica bounds, on vLLM's requests in flight read from the stack's Prometheus.</summary>
+    public static InferenceScaling SampleScaling(SampleModelConfig sample) => new()
+    {
+        InferenceService = SampleModelName,
+        Namespace = PlatformNamespaces.Serving,
+        MinReplicas = sample.Replicas,
+        MaxReplicas = sample.MaxReplicas,
+        PrometheusUrl = KubePrometheusStack.PrometheusUrl(PlatformNamespaces.Monitoring),
     };
 
     /// <summary>The GPU pool that trains: the first labelled <c>mlplatform.io/workload: training</c>, else the first GPU pool; null without GPU pools.</summary>
@@ -89,23 +102,36 @@ public static class MlWorkloadsLayer
         ?? config.NodePools.FirstOrDefault(p => p.IsGpu);
 
     private static Kserve DeployKserve(
-        PlatformConfig config, Tenancy tenancy, PlatformServices services, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+        PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
         var ns = tenancy.Namespaces[PlatformNamespaces.Kserve];
         var sample = config.Kserve.SampleModel;
         var serving = sample is null ? null : tenancy.Namespaces[PlatformNamespaces.Serving];
-        return new Kserve("kserve", new KserveArgs
+        var kserve = new Kserve("kserve", new KserveArgs
         {
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             CertManager = services.CertManager,
             Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway), gateway.Https) : null,
             GatewayReady = services.Gateway?.Resource,
-            SampleModel = sample is null ? null : SampleModel(sample),
+            SampleModel = sample is null ? null : SampleModel(sample, cloud),
             ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
             ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],
             Labels = labels,
         }, options);
+
+        // KEDA scales the sample model on its load (KServe's external autoscaler class leaves the replicas to it).
+        if (sample is { Autoscaled: true } && kserve.SampleInferenceService is { } service && services.Keda is { } keda)
+        {
+            _ = new InferenceAutoscaler("sample-llm-autoscaler", new InferenceAutoscalerArgs
+            {
+                Scaling = SampleScaling(sample),
+                Ready = [service, .. keda.Release is { } release ? [release] : Array.Empty<Resource>()],
+                Labels = labels,
+            }, options);
+        }
+
+        return kserve;
     }
 
     private static Mlflow DeployMlflow(
@@ -130,15 +156,18 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             Replicas = config.Mlflow.Replicas ?? (config.IsProduction ? 2 : 1),
+            PriorityClassName = PriorityTier.Ladder[1].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Database = database,
             ArtifactStoreUri = cloud.ArtifactStoreUri is { } uri ? (Input<string>)uri : null,
             ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
+            PodLabels = cloud.PodLabelsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
             Labels = labels,
         }, options);
     }
 
     private static ArgoWorkflows DeployArgoWorkflows(
-        PlatformConfig config, Tenancy tenancy, Mlflow? mlflow, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
+        PlatformConfig config, Tenancy tenancy, Mlflow? mlflow, CloudIntegration cloud, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
         var ns = tenancy.Namespaces[PlatformNamespaces.ArgoWorkflows];
         var pool = TrainingPool(config);
@@ -147,9 +176,12 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Pipeline = new TrainingPipeline
             {
-                TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : new GpuPlacement(pool.Labels),
+                TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : NodePoolScheduling.PlacementOn(pool, cloud),
+                Tolerations = NodePoolScheduling.SpotTolerations(config, cloud),
                 MlflowTrackingUri = mlflow is null ? null : Mlflow.TrackingUriIn(PlatformNamespaces.Mlflow),
             },
             Labels = labels,
@@ -168,6 +200,8 @@ public static class MlWorkloadsLayer
             Namespace = ns.NamespaceName,
             NamespaceReady = ns,
             HighAvailability = config.IsProduction,
+            PriorityClassName = PriorityTier.Ladder[0].Name,
+            PriorityClassesReady = tenancy.PriorityClasses,
             Application = app,
             ApplicationReady = app is not null && tenancy.Namespaces.TryGetValue(app.Namespace, out var destination) ? [destination, .. ready] : [.. ready],
             Labels = labels,

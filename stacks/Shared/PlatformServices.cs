@@ -23,7 +23,15 @@ public sealed record PlatformServices
 
     /// <summary>The Kyverno release: policies and policy exceptions wait for it.</summary>
     public Resource? Kyverno { get; init; }
+
+    /// <summary>KEDA, from the chart or the cloud; null when the keda add-on is off.</summary>
+    public KedaReference? Keda { get; init; }
 }
+
+/// <summary>Where KEDA runs and what ScaledObjects wait for.</summary>
+/// <param name="Namespace">The namespace of KEDA's operator.</param>
+/// <param name="Release">The chart's release (its CRDs and webhook); null when the cloud runs KEDA (ready with the cluster).</param>
+public sealed record KedaReference(string Namespace, Resource? Release);
 
 /// <summary>A Gateway API Gateway that routes attach to.</summary>
 /// <param name="Name">Gateway name.</param>

@@ -8,7 +8,7 @@ namespace MlPlatform.Stacks.Shared;
 
 /// <summary>
 /// The platform-services layer, identical on every cloud: cert-manager, the Gateway API ingress, monitoring, the
-/// GPU operator, external-secrets and Kyverno, each in its platform namespace and each switched off by its
+/// GPU operator, external-secrets, KEDA (unless the cloud runs it) and Kyverno, each in its platform namespace and each switched off by its
 /// <c>mlplatform:addons</c> flag. Installed in dependency order: cert-manager before what needs certificates, the
 /// gateway before routes to it, every chart before the objects of its CRDs, and Kyverno's policies last.
 /// </summary>
@@ -51,6 +51,7 @@ public static class PlatformServicesLayer
             }, In(PlatformNamespaces.CertManager))
             : null;
 
+        var loadBalancerController = cloud.GatewayService.Controller?.Invoke(tenancy);
         var publishGrafana = AllowMatrix.GrafanaPublished(config);
         var gatewayTls = config.Gateway.Tls is not null && certManager is not null;
         var gateway = addons.Gateway
@@ -65,11 +66,15 @@ public static class PlatformServicesLayer
                     ? [AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
                     : [AllowMatrix.RoleLabel(NamespaceRole.Serving)],
                 Labels = labels,
-            }, In(PlatformNamespaces.Gateway, gatewayTls ? certManager!.Release : null))
+                LoadBalancerClass = cloud.GatewayService.LoadBalancerClass,
+                ServiceAnnotations = cloud.GatewayService.Annotations,
+                LoadBalancerSourceRanges = cloud.GatewayService.LoadBalancerSourceRanges,
+            }, In(PlatformNamespaces.Gateway, gatewayTls ? certManager!.Release : null, loadBalancerController))
             : null;
 
+        var kedaNamespace = KedaNamespace(config, cloud);
         var monitoring = addons.Monitoring
-            ? new KubePrometheusStack("monitoring", MonitoringArgs(config, gateway, labels),
+            ? new KubePrometheusStack("monitoring", MonitoringArgs(config, gateway, labels, cloud),
                 In(PlatformNamespaces.Monitoring, publishGrafana ? gateway!.Gateway : null))
             : null;
 
@@ -78,6 +83,7 @@ public static class PlatformServicesLayer
             {
                 Namespace = PlatformNamespaces.GpuOperator,
                 NodeImageHasDriver = cloud.NodeImageHasGpuDriver,
+                NodeTolerations = NodePoolScheduling.GpuNodeTolerations(config, cloud),
             }, In(PlatformNamespaces.GpuOperator))
             : null;
 
@@ -88,10 +94,23 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.ExternalSecrets, ExternalSecrets.ServiceAccountName),
+                PodLabels = cloud.PodLabelsFor(PlatformNamespaces.ExternalSecrets, ExternalSecrets.ServiceAccountName),
                 StoreKind = cloud.SecretStore?.Kind,
                 StoreSettings = cloud.SecretStore?.Settings ?? ImmutableDictionary<string, Input<string>>.Empty,
                 Labels = labels,
             }, In(PlatformNamespaces.ExternalSecrets))
+            : null;
+
+        // KEDA from its chart, unless the cloud runs it as a managed add-on (its CRDs then come with the cluster).
+        var keda = addons.Keda && cloud.ProvidedKeda is null
+            ? new Keda("keda", new KedaArgs
+            {
+                Namespace = tenancy.Namespaces.TryGetValue(PlatformNamespaces.Keda, out var kedaNs)
+                    ? kedaNs.NamespaceName
+                    : throw new InvalidOperationException($"The keda add-on is on and the cloud provides no KEDA, but the '{PlatformNamespaces.Keda}' namespace is not planned."),
+                HighAvailability = highAvailability,
+                PriorityClassName = priorityClass,
+            }, In(PlatformNamespaces.Keda))
             : null;
 
         // The policies go in after every other release of this layer, so that the platform's own first install is
@@ -103,7 +122,7 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release }.OfType<Resource>()],
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>()],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;
@@ -115,12 +134,22 @@ public static class PlatformServicesLayer
             Gateway = gateway is null ? null : new GatewayReference(EnvoyGateway.GatewayName, PlatformNamespaces.Gateway, gateway.Gateway, gateway.Https),
             SecretStore = externalSecrets?.Store is { } store ? new SecretStoreReference(ExternalSecrets.StoreName, store) : null,
             Kyverno = kyverno?.Release,
+            Keda = addons.Keda ? new KedaReference(kedaNamespace!, keda?.Release) : null,
         };
     }
 
-    /// <summary>The monitoring stack's arguments: storage, Grafana publishing, and the targets, alerts and dashboards of the enabled add-ons.</summary>
-    public static KubePrometheusStackArgs MonitoringArgs(PlatformConfig config, EnvoyGateway? gateway, ImmutableDictionary<string, string> labels)
+    /// <summary>The namespace KEDA runs in (the cloud's add-on's, or the chart's); null when the keda add-on is off.</summary>
+    public static string? KedaNamespace(PlatformConfig config, CloudIntegration cloud) =>
+        !config.Addons.Keda ? null : cloud.ProvidedKeda?.Namespace ?? PlatformNamespaces.Keda;
+
+    /// <summary>
+    /// The monitoring stack's arguments: storage, Grafana publishing, the targets, alerts and dashboards of the enabled
+    /// add-ons, and the cluster components the cloud runs (kube-proxy, the DNS).
+    /// </summary>
+    public static KubePrometheusStackArgs MonitoringArgs(
+        PlatformConfig config, EnvoyGateway? gateway, ImmutableDictionary<string, string> labels, CloudIntegration? cloud = null)
     {
+        var kedaNamespace = KedaNamespace(config, cloud ?? CloudIntegration.None);
         var addons = config.Addons;
         var targets = ImmutableArray.CreateBuilder<ScrapeTarget>();
         var alerts = ImmutableArray.CreateBuilder<AlertGroup>();
@@ -163,6 +192,12 @@ public static class PlatformServicesLayer
             targets.Add(PlatformScrapeTargets.EnvoyProxies(PlatformNamespaces.Gateway));
         }
 
+        if (kedaNamespace is not null)
+        {
+            targets.Add(PlatformScrapeTargets.KedaOperator(kedaNamespace));
+            alerts.Add(PlatformAlerts.Keda());
+        }
+
         dashboards.Add(PlatformDashboards.Cost());
 
         return new KubePrometheusStackArgs
@@ -171,6 +206,8 @@ public static class PlatformServicesLayer
             HighAvailability = config.IsProduction,
             PriorityClassName = PriorityTier.Ladder[0].Name,
             ManagedControlPlane = config.Cloud != CloudKind.Existing,
+            KubeProxy = cloud?.HasKubeProxy ?? true,
+            KubeDns = cloud?.KubeDns ?? false,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,
             StorageClass = config.Monitoring.StorageClass,

@@ -12,6 +12,7 @@ public static class TenancyPlan
     public static TenancyArgs Build(PlatformConfig config, CloudIntegration cloud)
     {
         var common = CommonLabels(config);
+        var kedaNamespace = PlatformServicesLayer.KedaNamespace(config, cloud);
         var inferenceNamespaces = config.Namespaces
             .Where(n => n.Role is NamespaceRole.Serving or NamespaceRole.GpuWorkloads)
             .Select(n => n.Name)
@@ -20,7 +21,7 @@ public static class TenancyPlan
         return new TenancyArgs
         {
             Labels = common,
-            Namespaces = [.. config.Namespaces.Select(n => NamespaceArgs(n, config, common))],
+            Namespaces = [.. config.Namespaces.Select(n => NamespaceArgs(n, config, cloud, common, kedaNamespace))],
             InferenceNamespaces = inferenceNamespaces,
             InferenceAnnotations = inferenceNamespaces.ToImmutableDictionary(
                 ns => ns,
@@ -32,7 +33,8 @@ public static class TenancyPlan
     public static ImmutableDictionary<string, string> CommonLabels(PlatformConfig config) =>
         PlatformLabels.Common(ConfigReader.Lower(config.Environment));
 
-    private static PlatformNamespaceArgs NamespaceArgs(NamespaceConfig ns, PlatformConfig config, ImmutableDictionary<string, string> common)
+    private static PlatformNamespaceArgs NamespaceArgs(
+        NamespaceConfig ns, PlatformConfig config, CloudIntegration cloud, ImmutableDictionary<string, string> common, string? kedaNamespace)
     {
         var labels = common.SetItem(PlatformLabels.Role, AllowMatrix.RoleLabel(ns.Role));
         if (ns.IsTeam)
@@ -47,7 +49,7 @@ public static class TenancyPlan
             Labels = labels,
             Quota = ns.Quota,
             ContainerDefaults = ns.Limits,
-            AllowRules = AllowMatrix.RulesFor(ns, config),
+            AllowRules = [.. AllowMatrix.RulesFor(ns, config, kedaNamespace), .. cloud.NamespaceAllowRules.GetValueOrDefault(ns.Name, [])],
         };
     }
 }

@@ -41,7 +41,8 @@ public class CertManagerTests
         {
             Assert.Equal(2, component["replicaCount"]!.GetValue<long>());
             Assert.True(component["podDisruptionBudget"]!["enabled"]!.GetValue<bool>());
-            Assert.Equal(1, component["podDisruptionBudget"]!["minAvailable"]!.GetValue<long>());
+            Assert.Equal(1, component["podDisruptionBudget"]!["maxUnavailable"]!.GetValue<long>());
+            Assert.Null(component["podDisruptionBudget"]!["minAvailable"]);
         }
     }
 

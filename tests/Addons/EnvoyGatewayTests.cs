@@ -31,9 +31,10 @@ public class EnvoyGatewayTests
         var proxy = Json.Of(EnvoyGateway.ProxySpec(Args(ha: true)));
 
         Assert.Equal(2, values["deployment"]!["replicas"]!.GetValue<long>());
-        Assert.Equal(1, values["podDisruptionBudget"]!["minAvailable"]!.GetValue<long>());
+        Assert.Equal(1, values["podDisruptionBudget"]!["maxUnavailable"]!.GetValue<long>());
         Assert.Equal(2, proxy["provider"]!["kubernetes"]!["envoyDeployment"]!["replicas"]!.GetValue<long>());
-        Assert.Equal(1, proxy["provider"]!["kubernetes"]!["envoyPDB"]!["minAvailable"]!.GetValue<long>());
+        Assert.Equal(1, proxy["provider"]!["kubernetes"]!["envoyPDB"]!["maxUnavailable"]!.GetValue<long>());
+        Assert.Null(proxy["provider"]!["kubernetes"]!["envoyPDB"]!["minAvailable"]);
     }
 
     [Fact]

@@ -91,14 +91,21 @@ public class MlflowTests
     }
 
     [Fact]
-    public void Azure_artifacts_label_the_pod_for_workload_identity()
+    public void Azure_artifacts_use_the_blob_store_and_pods_get_the_labels_their_identity_needs()
     {
-        var values = DependencyRecorder.Json(Mlflow.Values(Cloud with { Artifacts = ArtifactStore.Parse("wasbs://artifacts@mlplatformsa.blob.core.windows.net/mlflow") }));
+        var settings = Cloud with { Artifacts = ArtifactStore.Parse("wasbs://artifacts@mlplatformsa.blob.core.windows.net/mlflow") };
+        var values = DependencyRecorder.Json(Mlflow.Values(settings with
+        {
+            PodLabels = ImmutableDictionary<string, string>.Empty.Add("azure.workload.identity/use", "true"),
+        }));
 
         Assert.Equal("artifacts", values["artifactRoot"]!["azureBlob"]!["container"]!.GetValue<string>());
         Assert.Equal("mlplatformsa", values["artifactRoot"]!["azureBlob"]!["storageAccount"]!.GetValue<string>());
         Assert.Null(values["artifactRoot"]!["azureBlob"]!["connectionString"]);
         Assert.Equal("true", values["extraPodLabels"]!["azure.workload.identity/use"]!.GetValue<string>());
+
+        // The labels come from the cloud's identity binding, not from the artifact store's kind.
+        Assert.Null(DependencyRecorder.Json(Mlflow.Values(settings))["extraPodLabels"]);
     }
 
     [Fact]
@@ -243,7 +250,9 @@ public class MlflowTests
         var mocks = await ComponentTest.RunAsync(() => _ = NewMlflow(store: null));
 
         var pdb = DependencyRecorder.Json(mocks.Single(Types.Pdb, "mlflow-pdb"));
-        Assert.Equal(1, pdb["spec"]!["minAvailable"]!.GetValue<int>());
+        Assert.Equal(1, pdb["spec"]!["maxUnavailable"]!.GetValue<int>());
+        Assert.Null(pdb["spec"]!["minAvailable"]);
+        Assert.Equal("AlwaysAllow", pdb["spec"]!["unhealthyPodEvictionPolicy"]!.GetValue<string>());
         Assert.Equal("mlflow", pdb["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
         Assert.Equal("mlflow", pdb["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/instance"]!.GetValue<string>());
         Assert.Equal(2, DependencyRecorder.Json(mocks.Single(Types.Release, "mlflow"))["values"]!["replicaCount"]!.GetValue<int>());

@@ -298,4 +298,25 @@ public class AwsConfigTests
         Assert.Equal(4, Read(config).NodePools.Length);
         Assert.Equal(new[] { 1, 4, 8 }, ConfigReader.AwsGpusPerInstance[Accelerator.T4]);
     }
+
+    [Fact]
+    public void Identity_defaults_to_pod_identity_and_irsa_stays_available()
+    {
+        Assert.Equal(WorkloadIdentityMode.PodIdentity, Read(Aws()).Aws!.Identity);
+        Assert.Equal(WorkloadIdentityMode.Irsa, Read(WithAws("staging", new() { ["identity"] = "irsa" })).Aws!.Identity);
+        Assert.Equal(WorkloadIdentityMode.PodIdentity, Read(WithAws("production", new() { ["identity"] = "pod-identity" })).Aws!.Identity);
+
+        var problem = Assert.Single(Problems(WithAws("staging", new() { ["identity"] = "kiam" })));
+        Assert.Equal("mlplatform:aws.identity", problem.Key);
+        Assert.Contains("pod-identity, irsa", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_balancer_defaults_to_internet_facing_with_access_logs_in_production()
+    {
+        Assert.Equal(new AwsLoadBalancerConfig(LoadBalancerScheme.InternetFacing, false, null), Read(Aws()).Aws!.LoadBalancer);
+        Assert.Equal(new AwsLoadBalancerConfig(LoadBalancerScheme.InternetFacing, true, null), Read(Aws("production")).Aws!.LoadBalancer);
+        Assert.Equal(LoadBalancerScheme.Internal,
+            Read(WithAws("production", new() { ["loadBalancer"] = new Dictionary<string, object> { ["scheme"] = "internal" } })).Aws!.LoadBalancer.Scheme);
+    }
 }

@@ -12,14 +12,14 @@ namespace MlPlatform.Tests.Aws;
 /// <summary>What the AWS layer hands the shared layers (<see cref="MlPlatform.Stacks.Shared.CloudIntegration"/>).</summary>
 public class AwsIntegrationTests
 {
-    private static PlatformConfig Config(Dictionary<string, object>? addons = null)
+    private static PlatformConfig Config(Dictionary<string, object>? addons = null, string identity = "irsa")
     {
         var values = new Dictionary<string, object>
         {
             ["cloud"] = "aws",
             ["environment"] = "production",
             ["region"] = "eu-west-1",
-            ["aws"] = new Dictionary<string, object> { ["adminRoleArns"] = new[] { "arn:aws:iam::123456789012:role/admin" }, ["nodeImage"] = "bottlerocket" },
+            ["aws"] = new Dictionary<string, object> { ["adminRoleArns"] = new[] { "arn:aws:iam::123456789012:role/admin" }, ["nodeImage"] = "bottlerocket", ["identity"] = identity },
         };
         if (addons is not null)
         {
@@ -47,7 +47,8 @@ public class AwsIntegrationTests
         Assert.Equal("aws-secrets-manager", integration.SecretStore!.Kind);
         Assert.Equal("eu-west-1", await integration.SecretStore.Settings["region"].ToOutput().GetValueAsync());
 
-        Assert.Equal(new[] { "external-secrets/external-secrets", "mlflow/mlflow" }, integration.ServiceAccountAnnotations.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "aws-load-balancer-controller/aws-load-balancer-controller", "external-secrets/external-secrets", "mlflow/mlflow" },
+            integration.ServiceAccountAnnotations.Keys.Order(StringComparer.Ordinal));
         var mlflow = await integration.AnnotationsFor("mlflow", "mlflow").ToOutput().GetValueAsync();
         Assert.Equal("arn:aws:iam::123456789012:role/mlflow-irsa", mlflow[IrsaRole.RoleArnAnnotation]);
         var externalSecrets = await integration.AnnotationsFor("external-secrets", "external-secrets").ToOutput().GetValueAsync();
@@ -69,7 +70,8 @@ public class AwsIntegrationTests
     {
         AwsPlatform? platform = null;
         var mocks = await ComponentTest.RunAsync(() => platform = AwsStack.Provision(Config(new() { ["externalSecrets"] = false }), "ml"));
-        Assert.Equal(new[] { "mlflow/mlflow" }, platform!.Integration.ServiceAccountAnnotations.Keys);
+        Assert.Equal(new[] { "aws-load-balancer-controller/aws-load-balancer-controller", "mlflow/mlflow" },
+            platform!.Integration.ServiceAccountAnnotations.Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(mocks.OfType("aws:iam/role:Role"), r => r.Name == "external-secrets-irsa");
     }
 

@@ -23,7 +23,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_cluster_is_private_encrypted_audited_and_reached_through_its_own_provider()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         Assert.Equal("aws", plan.Cloud);
         var cluster = Single(plan, "aws:eks/cluster:Cluster", "eks");
@@ -53,7 +53,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Plan_passes_the_ids_aws_really_assigns_to_queue_policies_and_secret_versions()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         // A queue's ID is its URL and a secret's ID its ARN: the plan must not hide a wrong reference behind names.
         var queueUrl = Assert.Single(plan.OfType("aws:sqs/queuePolicy:QueuePolicy")).Inputs["queueUrl"]!.GetValue<string>();
@@ -65,7 +65,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_network_has_a_nat_gateway_per_zone_and_flow_logs()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
         Assert.Equal(3, plan.OfType("aws:ec2/natGateway:NatGateway").Count());
         Assert.Equal("10.50.0.0/16", Assert.Single(plan.OfType("aws:ec2/vpc:Vpc")).Inputs["cidrBlock"]!.GetValue<string>());
         Assert.Single(plan.OfType("aws:ec2/flowLog:FlowLog"));
@@ -80,7 +80,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_nodes_use_imdsv2_and_gpu_pools_are_tainted_and_limited()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         var template = Assert.Single(plan.OfType("aws:ec2/launchTemplate:LaunchTemplate")).Inputs;
         Assert.Equal("required", template["metadataOptions"]!["httpTokens"]!.GetValue<string>());
@@ -133,7 +133,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_interruption_queue_is_fed_by_eventbridge_and_wired_into_karpenter()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         var queue = Assert.Single(plan.OfType("aws:sqs/queue:Queue")).Inputs;
         Assert.True(queue["sqsManagedSseEnabled"]!.GetValue<bool>());
@@ -162,9 +162,11 @@ public class AwsStackScenarioTests
     [InlineData("mlflow-irsa", "system:serviceaccount:mlflow:mlflow", "mlflowRoleArn")]
     [InlineData("external-secrets-irsa", "system:serviceaccount:external-secrets:external-secrets", "externalSecretsRoleArn")]
     [InlineData("eks-ebs-csi", "system:serviceaccount:kube-system:ebs-csi-controller-sa", null)]
-    public async Task Production_irsa_roles_trust_exactly_their_service_account(string role, string subject, string? output)
+    [InlineData("aws-load-balancer-controller-irsa", "system:serviceaccount:aws-load-balancer-controller:aws-load-balancer-controller", "loadBalancerControllerRoleArn")]
+    public async Task Staging_irsa_roles_trust_exactly_their_service_account(string role, string subject, string? output)
     {
-        var plan = await Scenario.StackFileAsync("production");
+        // Staging keeps IRSA (mlplatform:aws.identity: irsa); production uses the default, EKS Pod Identity.
+        var plan = await AwsPlans.Staging;
 
         var trust = AwsTestSupport.ParseString(Single(plan, "aws:iam/role:Role", role)["assumeRolePolicy"]);
         Assert.Equal(subject, Subject(trust));
@@ -179,13 +181,13 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_identities_reach_only_their_own_resources()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         var bucket = plan.Outputs["artifactBucket"]!.GetValue<string>();
-        var mlflow = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "mlflow-irsa")["policy"]).ToJsonString();
+        var mlflow = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "mlflow-pod-identity")["policy"]).ToJsonString();
         Assert.Contains($"arn:aws:s3:::{bucket}/*", mlflow, StringComparison.Ordinal);
         Assert.DoesNotContain("secretsmanager", mlflow, StringComparison.Ordinal);
-        var secrets = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "external-secrets-irsa")["policy"]);
+        var secrets = AwsTestSupport.ParseString(Single(plan, "aws:iam/rolePolicy:RolePolicy", "external-secrets-pod-identity")["policy"]);
         var secretArn = secrets["Statement"]![0]!["Resource"]![0]!.GetValue<string>();
         Assert.StartsWith($"arn:aws:secretsmanager:us-east-1:{FakeCloud.AccountId}:secret:{ProductionCluster}/mlflow/database-", secretArn, StringComparison.Ordinal);
         Assert.Equal($"{ProductionCluster}/mlflow/database", plan.Outputs["databaseSecretName"]!.GetValue<string>());
@@ -195,10 +197,11 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Production_data_stores_are_encrypted_highly_available_and_protected()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
 
         Assert.True(Assert.Single(plan.OfType("aws:rds/instance:Instance")).Protected);
-        Assert.True(Assert.Single(plan.OfType("aws:s3/bucket:Bucket")).Protected);
+        Assert.True(plan.Get("aws:s3/bucket:Bucket", "mlflow-artifacts").Protected);
+        Assert.True(plan.Get("aws:s3/bucket:Bucket", "gateway-access-logs").Protected);
         Assert.True(Assert.Single(plan.OfType("aws:secretsmanager/secret:Secret")).Protected);
         Assert.All(plan.OfType("aws:kms/key:Key"), k => Assert.True(k.Protected, $"{k.Name} is not protected"));
         Assert.DoesNotContain(plan.Resources, r => r.Protected && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal));
@@ -221,7 +224,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Karpenter_waits_for_the_cluster_and_outlives_nothing_it_needs()
     {
-        var plan = await Scenario.StackFileAsync("production");
+        var plan = await AwsPlans.Production;
         var karpenter = plan.Get("mlplatform:aws:Karpenter", "karpenter");
 
         Assert.Contains(plan.Get("aws:eks/nodeGroup:NodeGroup", "eks-system").Urn, karpenter.DependsOn);
@@ -250,7 +253,7 @@ public class AwsStackScenarioTests
     [Fact]
     public async Task Staging_is_small_public_to_its_ranges_and_spot()
     {
-        var plan = await Scenario.StackFileAsync("staging");
+        var plan = await AwsPlans.Staging;
 
         var vpcConfig = Single(plan, "aws:eks/cluster:Cluster", "eks")["vpcConfig"]!;
         Assert.True(vpcConfig["endpointPublicAccess"]!.GetValue<bool>());
@@ -281,7 +284,7 @@ public class AwsStackScenarioTests
 
         Assert.Empty(plan.OfType("aws:s3/bucket:Bucket"));
         Assert.Empty(plan.OfType("aws:rds/instance:Instance"));
-        Assert.DoesNotContain(plan.OfType("aws:iam/role:Role"), r => r.Name is "mlflow-irsa" or "external-secrets-irsa");
+        Assert.DoesNotContain(plan.OfType("aws:iam/role:Role"), r => r.Name.StartsWith("mlflow-", StringComparison.Ordinal) || r.Name.StartsWith("external-secrets-", StringComparison.Ordinal));
         Assert.Empty(plan.OfType("kubernetes:karpenter.sh/v1:NodePool"));
         Assert.Empty(plan.OfType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass"));
         Assert.Single(plan.OfType("aws:eks/cluster:Cluster"));

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MlPlatform.Components.Addons;
 using MlPlatform.Components.Aws;
 using MlPlatform.Infra.Plan;
 using MlPlatform.Tests.Support;
@@ -11,7 +12,7 @@ public class EksClusterTests
 {
     private const string Cluster = "aws:eks/cluster:Cluster";
 
-    private static EksClusterArgs Args(ImmutableArray<string> publicCidrs = default) => new()
+    private static EksClusterArgs Args(ImmutableArray<string> publicCidrs = default, WorkloadIdentityMode identity = WorkloadIdentityMode.Irsa) => new()
     {
         Name = "ml",
         KubernetesVersion = "1.34",
@@ -22,6 +23,9 @@ public class EksClusterTests
         SystemNodes = new SystemNodeGroupSettings("m7i.large", 2, 4, 3),
         DeletionProtection = true,
         LogRetentionDays = 90,
+        AddonVersions = VersionCatalog.EksAddonVersions("1.34")!,
+        Identity = identity,
+        AccountId = "123456789012",
     };
 
     [Fact]
@@ -123,6 +127,8 @@ public class EksClusterTests
             AdminRoleArns = args.AdminRoleArns,
             SystemNodes = args.SystemNodes,
             NodeImage = NodeImageFamily.Bottlerocket,
+            AddonVersions = args.AddonVersions,
+            Identity = args.Identity,
         }));
 
         var volumes = Assert.Single(mocks.OfType("aws:ec2/launchTemplate:LaunchTemplate")).Json()["blockDeviceMappings"]!.AsArray();

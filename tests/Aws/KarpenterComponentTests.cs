@@ -16,7 +16,7 @@ public class KarpenterComponentTests
         Namespace = "karpenter",
         NamespaceResource = ns,
         Controller = new KarpenterControllerSettings("ml", "ml-karpenter", "karpenter", 2, NoTags.Add(EksCluster.SystemNodeLabel, "system")),
-        ControllerRoleArn = Output.Create("arn:aws:iam::123456789012:role/karpenter"),
+        ServiceAccountAnnotations = new InputMap<string> { { IrsaRole.RoleArnAnnotation, Output.Create("arn:aws:iam::123456789012:role/karpenter") } },
         NodeClasses = [new KarpenterNodeClass("gpu", "ml", "ml-karpenter-node", NodeImageFamily.Al2023, "latest", 300, NoTags)],
         NodePools =
         [
@@ -76,7 +76,7 @@ public class KarpenterComponentTests
                 Namespace = args.Namespace,
                 NamespaceResource = ns,
                 Controller = args.Controller,
-                ControllerRoleArn = args.ControllerRoleArn,
+                ServiceAccountAnnotations = args.ServiceAccountAnnotations,
                 NodeClasses = args.NodeClasses,
                 NodePools = [args.NodePools[0] with { NodeClassName = "missing" }],
             });

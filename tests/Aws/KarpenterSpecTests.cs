@@ -145,7 +145,7 @@ public class KarpenterSpecTests
     {
         var settings = new KarpenterControllerSettings("ml", "ml-karpenter", "karpenter", 2,
             ImmutableDictionary<string, string>.Empty.Add(EksCluster.SystemNodeLabel, "system"));
-        var values = JsonSerializer.SerializeToNode(Karpenter.Values(settings, "arn:aws:iam::123456789012:role/karpenter"))!;
+        var values = JsonSerializer.SerializeToNode(Karpenter.Values(settings, new Dictionary<string, string> { [IrsaRole.RoleArnAnnotation] = "arn:aws:iam::123456789012:role/karpenter" }))!;
 
         // nodeSelector is a free-form label map (the chart's default only shows one label).
         Assert.Empty(ChartValues.UnknownKeys(VersionCatalog.Karpenter.Name, VersionCatalog.Karpenter.Version, values, "nodeSelector"));

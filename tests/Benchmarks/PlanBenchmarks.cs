@@ -15,7 +15,7 @@ public class PlanBenchmarks
     private StackConfigFile _config = null!;
 
     /// <summary>The stack to plan.</summary>
-    [Params("staging", "production")]
+    [Params("staging", "production", "gcp-production")]
     public string Stack { get; set; } = "production";
 
     /// <summary>Loads the stack file once.</summary>

@@ -89,7 +89,7 @@ public class ConfigValidationTests
         pool["role"] = "tpu";
         var problems = ConfigFixture.Valid().Set("nodePools", new[] { pool }).Problems();
         Assert.Contains(problems, p => p.Key == "mlplatform:nodePools[0].role" && p.Message.Contains("'tpu' is not one of cpu, memory, gpu", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Key == "mlplatform:nodePools[0].accelerator" && p.Message.Contains("t4, l4, a10g, a100, h100", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Key == "mlplatform:nodePools[0].accelerator" && p.Message.Contains("t4, l4, a10g, a10, a100, h100", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -27,17 +27,20 @@ public class InvalidConfigTests
         Assert.Contains("mlplatform:nodePools[0].taints", message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_cloud_without_a_stack_yet_fails_before_registering_anything()
+    [Theory]
+    [InlineData("aws", "us-east-1", "mlplatform:aws.adminRoleArns")]
+    [InlineData("azure", "westeurope", "mlplatform:azure.adminGroupObjectIds")]
+    [InlineData("gcp", "europe-west4", "mlplatform:gcp.projectId")]
+    public async Task A_cloud_without_its_required_settings_fails_before_registering_anything(string cloud, string region, string key)
     {
-        var mocks = new Mock<PlanMocks>("us-east-1", FakeCloud.AccountId) { CallBase = true };
+        var mocks = new Mock<PlanMocks>(region, FakeCloud.AccountId) { CallBase = true };
         var config = Scenario.Existing();
-        config["cloud"] = "gcp";
-        config["region"] = "europe-west4";
+        config["cloud"] = cloud;
+        config["region"] = region;
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Scenario.RunAsync(config, mocks.Object));
 
-        Assert.Contains("mlplatform:cloud", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
         mocks.Verify(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()), Times.Never);
     }
 }

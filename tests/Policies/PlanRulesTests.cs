@@ -85,6 +85,38 @@ public class PlanRulesTests
         Assert.Equal("kubernetes:karpenter.sh/v1:NodePool gpu-b", Assert.Single(violations).Resource);
     }
 
+    [Fact]
+    public void Azure_data_stores_are_known_by_their_real_tokens()
+    {
+        // Pulumi.AzureNative 3.x names the PostgreSQL flexible server `Server`; no `FlexibleServer` token exists.
+        Assert.Contains("azure-native:dbforpostgresql:Server", PlanRules.StatefulTypes);
+        Assert.DoesNotContain("azure-native:dbforpostgresql:FlexibleServer", PlanRules.StatefulTypes);
+
+        var violations = PlanRules.StatefulResourcesAreProtected(
+        [
+            Item("azure-native:dbforpostgresql:Server", "mlflow-db", "{}"),
+            Item("azure-native:keyvault:Secret", "mlflow-db-credentials", "{}"),
+            Item("azure-native:storage:BlobContainer", "artifacts", "{}", isProtected: true),
+            Item("azure-native:network:Subnet", "nodes", "{}"),
+        ]);
+
+        Assert.Equal(["azure-native:dbforpostgresql:Server mlflow-db", "azure-native:keyvault:Secret mlflow-db-credentials"], violations.Select(v => v.Resource).ToArray());
+    }
+
+    [Fact]
+    public void Aks_pools_of_gpu_sizes_must_be_tainted()
+    {
+        var violations = PlanRules.GpuNodePoolsAreTainted(
+        [
+            Item("azure-native:containerservice:AgentPool", "gpu-a", """{"vmSize":"Standard_NC8as_T4_v3","nodeTaints":["nvidia.com/gpu=present:NoSchedule"]}"""),
+            Item("azure-native:containerservice:AgentPool", "gpu-b", """{"vmSize":"Standard_ND96isr_H100_v5","nodeTaints":["nvidia.com/gpu=present:PreferNoSchedule"]}"""),
+            Item("azure-native:containerservice:AgentPool", "gpu-c", """{"vmSize":"Standard_NV36ads_A10_v5"}"""),
+            Item("azure-native:containerservice:AgentPool", "cpu", """{"vmSize":"Standard_D8ds_v5"}"""),
+        ]);
+
+        Assert.Equal(["azure-native:containerservice:AgentPool gpu-b", "azure-native:containerservice:AgentPool gpu-c"], violations.Select(v => v.Resource).ToArray());
+    }
+
     [Theory]
     [InlineData("1.11.5", true)]
     [InlineData("v26.7.0", true)]

@@ -53,6 +53,22 @@ public class MlWorkloadsConfigTests
         Assert.Equal(2, config.Kserve.SampleModel.Gpus);
     }
 
+    [Fact]
+    public void Sample_model_replicas_are_read_and_default_to_one()
+    {
+        Assert.Equal(1, Read(new() { ["kserve"] = new { sampleModel = new { model = "a/b" } } }).Kserve.SampleModel!.Replicas);
+        Assert.Equal(2, Read(new() { ["kserve"] = new { sampleModel = new { model = "a/b", replicas = 2 } } }).Kserve.SampleModel!.Replicas);
+    }
+
+    [Fact]
+    public void Sample_model_replicas_must_be_positive() =>
+        AssertProblem(new() { ["kserve"] = new { sampleModel = new { model = "a/b", replicas = 0 } } }, "mlplatform:kserve.sampleModel.replicas", "at least 1");
+
+    [Fact]
+    public void Sample_model_replicas_must_fit_the_pool_s_gpu_limit() =>
+        AssertProblem(new() { ["kserve"] = new { sampleModel = new { model = "a/b", replicas = 3, gpus = 2 } } },
+            "mlplatform:kserve.sampleModel.replicas", "exceed the 4 GPUs pool 'gpu-inference' may provision");
+
     [Theory]
     [InlineData(101)]
     [InlineData(-1)]

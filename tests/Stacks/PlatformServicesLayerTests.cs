@@ -24,11 +24,13 @@ public class PlatformServicesLayerTests
         ("gpu-operator", "gpu-operator", "v26.7.0", "https://helm.ngc.nvidia.com/nvidia", "gpu-operator"),
         ("external-secrets", "external-secrets", "2.9.0", "https://charts.external-secrets.io", "external-secrets"),
         ("kyverno", "kyverno", "3.9.0", "https://kyverno.github.io/kyverno/", "kyverno"),
+        ("keda", "keda", "2.20.2", "https://kedacore.github.io/charts", "keda"),
     ];
 
     private static readonly string[] AddonTypes =
     [
         CertManager.TypeToken, EnvoyGateway.TypeToken, KubePrometheusStack.TypeToken, GpuOperator.TypeToken, ExternalSecrets.TypeToken, Kyverno.TypeToken,
+        Keda.TypeToken,
     ];
 
     private static PlatformConfig Config(string environment = "staging", params (string Key, object Value)[] settings)
@@ -121,6 +123,7 @@ public class PlatformServicesLayerTests
             mlflow = false,
             argoWorkflows = false,
             argoCd = false,
+            keda = false,
         }));
 
         var (mocks, _, services) = await DeployAsync(config);
@@ -146,6 +149,7 @@ public class PlatformServicesLayerTests
     [InlineData("gpuOperator", GpuOperator.TypeToken, "gpu-operator")]
     [InlineData("externalSecrets", ExternalSecrets.TypeToken, "external-secrets")]
     [InlineData("kyverno", Kyverno.TypeToken, "kyverno")]
+    [InlineData("keda", Keda.TypeToken, "keda")]
     public async Task Switching_one_add_on_off_removes_exactly_its_resources(string flag, string type, string release)
     {
         var addons = new Dictionary<string, bool> { [flag] = false };
@@ -244,12 +248,12 @@ public class PlatformServicesLayerTests
         var (all, _, _) = await DeployAsync(Config());
         var monitors = all.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
         Assert.Equal(["argo-workflows-controller", "cert-manager", "dcgm-exporter", "inference-services", "kserve-controller", "mlflow"], monitors);
-        Assert.Equal(5, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(6, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
 
         var (some, _, _) = await DeployAsync(Config("staging", ("addons", new { gpuOperator = false, mlflow = false, argoWorkflows = false })));
         var remaining = some.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
         Assert.Equal(["cert-manager", "inference-services", "kserve-controller"], remaining);
-        Assert.Equal(2, some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(3, some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
     }
 
     [Fact]

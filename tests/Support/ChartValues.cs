@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MlPlatform.Policies;
 using YamlDotNet.RepresentationModel;
 
 namespace MlPlatform.Tests.Support;
@@ -16,16 +17,22 @@ public static class ChartValues
 
     /// <summary>
     /// Per chart, the paths its templates read but its values.yaml leaves out or comments out, each with why it is
-    /// safe to set: one reviewed list instead of exceptions scattered over the tests.
+    /// safe to set: one reviewed list instead of exceptions scattered over the tests. The disruption budget, spread
+    /// and priority paths of that kind come from the reviewed table (<see cref="ChartAvailability"/>, its
+    /// <see cref="ChartValue.Absent"/> entries, read from the templates).
     /// </summary>
     private static readonly Dictionary<string, string[]> DocumentedPaths = new()
     {
-        // Documented but commented out in the chart's values.yaml (the PDB takes minAvailable or maxUnavailable).
-        ["cert-manager"] = ["podDisruptionBudget.minAvailable", "webhook.podDisruptionBudget.minAvailable", "cainjector.podDisruptionBudget.minAvailable"],
-
         // The chart copies podSecurityContext into the pod spec as is, and its values.schema.json allows the field;
         // there is no other way to set seccomp RuntimeDefault, which Pod Security "restricted" requires.
         ["mlflow"] = ["podSecurityContext.seccompProfile"],
+
+        // The chart copies podSecurityContext and securityContext into the pod as they are; its defaults lack the
+        // fields Pod Security "restricted" requires (non-root and RuntimeDefault seccomp for the pod, no capabilities).
+        ["aws-load-balancer-controller"] = ["podSecurityContext.runAsNonRoot", "podSecurityContext.seccompProfile", "securityContext.capabilities"],
+
+        // prometheus-node-exporter's daemonset.yaml renders `with .Values.priorityClassName`; values.yaml comments it out.
+        ["kube-prometheus-stack"] = ["prometheus-node-exporter.priorityClassName"],
     };
 
     /// <summary>
@@ -42,7 +49,8 @@ public static class ChartValues
         var root = Load(RepositoryPaths.ChartValues(chart, version));
         var chartDirectory = Path.GetDirectoryName(RepositoryPaths.ChartValues(chart, version))!;
         var unknown = new List<string>();
-        Walk(root, values, "", unknown, chartDirectory, [.. freeForm, .. DocumentedPaths.GetValueOrDefault(chart) ?? []]);
+        var fromTable = ChartAvailability.Find(chart, version)?.Values().Where(v => !v.InDefaults).Select(v => v.Path) ?? [];
+        Walk(root, values, "", unknown, chartDirectory, [.. freeForm, .. DocumentedPaths.GetValueOrDefault(chart) ?? [], .. fromTable]);
         return unknown;
     }
 
