@@ -40,10 +40,19 @@ public sealed class PlanSecretsTests : IDisposable
             }
 
             var (id, state) = await base.NewResourceAsync(args);
-            return args.Type == "random:index/randomPassword:RandomPassword"
-                ? (id, ((ImmutableDictionary<string, object>)state).SetItem("result", $"{RandomMarker}-{args.Name}").SetItem("bcryptHash", BcryptMarker))
-                : (id, state);
+            if (args.Type != "random:index/randomPassword:RandomPassword")
+            {
+                return (id, state);
+            }
+
+            Interlocked.Increment(ref _planted);
+            return (id, ((ImmutableDictionary<string, object>)state).SetItem("result", $"{RandomMarker}-{args.Name}").SetItem("bcryptHash", BcryptMarker));
         }
+
+        private int _planted;
+
+        /// <summary>How many generated passwords carry the marker.</summary>
+        public int Planted => _planted;
     }
 
     private static StackConfigFile WithKubeconfigSecret(StackConfigFile config) => config with
@@ -107,6 +116,23 @@ public sealed class PlanSecretsTests : IDisposable
         AssertNoMarker(output, error, json);
         Assert.Equal("[secret]", Inputs(json, "aws:rds/instance:Instance", "mlflow-db")["password"]!.GetValue<string>());
         Assert.Equal("[secret]", Inputs(json, "aws:secretsmanager/secretVersion:SecretVersion", "mlflow-db-credentials")["secretString"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [MemberData(nameof(StackFiles.Names), MemberType = typeof(StackFiles))]
+    public async Task No_stack_file_of_the_repository_prints_a_planted_secret(string stack)
+    {
+        var file = StackConfigFile.Load(RepositoryPaths.Root, stack);
+        // A secret key of another namespace carries the config marker: every stack accepts it.
+        var config = file with { Values = file.Values.SetItem("pulumi:markerSecret", ConfigMarker), SecretKeys = file.SecretKeys.Add("pulumi:markerSecret") };
+        var region = file.Values.GetValueOrDefault("mlplatform:region") is { Length: > 0 } r ? r : "us-east-1";
+
+        var mocks = new MarkerMocks(region);
+        var (code, output, error, json) = await PlanAsync(config, mocks);
+
+        Assert.Equal(0, code);
+        Assert.True(mocks.Planted > 0, "no generated password carried the marker");
+        AssertNoMarker(output, error, json);
     }
 
     [Fact]
