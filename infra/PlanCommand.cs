@@ -44,19 +44,37 @@ public static class PlanCommand
             return 2;
         }
 
-        PlanResult plan;
+        StackConfigFile config;
         try
         {
-            plan = await PlanRunner.RunAsync(StackConfigFile.Load(projectDirectory, stack)).ConfigureAwait(false);
+            config = StackConfigFile.Load(projectDirectory, stack);
         }
         catch (FileNotFoundException e)
         {
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return 2;
         }
+        catch (InvalidDataException e)
+        {
+            await error.WriteLineAsync($"plan of stack '{stack}' failed:\n{e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        return await RunAsync(config, json, output, error).ConfigureAwait(false);
+    }
+
+    /// <summary>Plans a loaded stack configuration, reports it and runs the gate (the command without its arguments).</summary>
+    internal static async Task<int> RunAsync(StackConfigFile config, string? json, TextWriter output, TextWriter error, PlanMocks? mocks = null)
+    {
+        var stack = config.StackName;
+        PlanResult plan;
+        try
+        {
+            plan = await PlanRunner.RunAsync(config, mocks).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is RunException or AggregateException)
         {
-            await error.WriteLineAsync($"plan of stack '{stack}' failed:\n{Describe(e)}").ConfigureAwait(false);
+            await error.WriteLineAsync($"plan of stack '{stack}' failed:\n{PlanRunner.Describe(e)}").ConfigureAwait(false);
             return 1;
         }
 
@@ -96,8 +114,4 @@ public static class PlanCommand
 
         return null;
     }
-
-    private static string Describe(Exception e) => e is AggregateException aggregate
-        ? string.Join(Environment.NewLine, aggregate.Flatten().InnerExceptions.Select(i => i.Message))
-        : e.Message;
 }

@@ -31,6 +31,7 @@ public static class PlanRules
         ("stateful-protected", StatefulResourcesAreProtected),
         ("gpu-pools-tainted", GpuNodePoolsAreTainted),
         ("charts-pinned", ChartsArePinned),
+        ("kubernetes-syntax", KubernetesObjectsAreWellFormed),
         (DisruptionBudgetRule.Name, DisruptionBudgetsProtect),
     ];
 
@@ -126,6 +127,84 @@ public static class PlanRules
             .Where(r => r.Inputs["version"]?.ToString() is not { Length: > 0 } version
                 || version.IndexOfAny(['*', '^', '~', '>', '<', ' ', 'x']) >= 0)
             .Select(r => Violation("charts-pinned", r, $"chart version '{r.Inputs["version"]}' is not an exact version"));
+
+    /// <summary>
+    /// Every Kubernetes object the plan sends is one the API server accepts: names (DNS labels for namespaces and
+    /// services, path segments for RBAC objects, DNS subdomains otherwise), namespaces, label keys and values,
+    /// annotation keys, and the quantities of quotas and limit ranges. A value the configuration let through by
+    /// mistake (a final line feed, a 64-character label) fails here rather than half-way through <c>pulumi up</c>.
+    /// </summary>
+    public static IEnumerable<PolicyViolation> KubernetesObjectsAreWellFormed(IReadOnlyList<PlanItem> plan)
+    {
+        foreach (var item in plan.Where(r => r.Type.StartsWith("kubernetes:", StringComparison.Ordinal) && r.Inputs["metadata"] is JsonObject))
+        {
+            foreach (var problem in KubernetesObjectProblems(item))
+            {
+                yield return Violation("kubernetes-syntax", item, problem);
+            }
+        }
+    }
+
+    private static IEnumerable<string> KubernetesObjectProblems(PlanItem item)
+    {
+        var metadata = (JsonObject)item.Inputs["metadata"]!;
+        var kind = item.Type[(item.Type.LastIndexOf(':') + 1)..];
+        if (metadata["name"] is JsonValue nameValue && nameValue.TryGetValue<string>(out var name))
+        {
+            var valid = kind is "Namespace" or "Service" ? KubernetesNames.IsDns1123Label(name)
+                : item.Type.Contains("rbac.authorization.k8s.io", StringComparison.Ordinal) ? IsPathSegmentName(name)
+                : KubernetesNames.IsDns1123Subdomain(name);
+            if (!valid)
+            {
+                yield return $"metadata.name '{name}' is not a valid {kind} name";
+            }
+        }
+
+        if (metadata["namespace"] is JsonValue nsValue && nsValue.TryGetValue<string>(out var ns) && !KubernetesNames.IsDns1123Label(ns))
+        {
+            yield return $"metadata.namespace '{ns}' is not a namespace name";
+        }
+
+        foreach (var (key, value) in metadata["labels"] as JsonObject ?? [])
+        {
+            if (!KubernetesNames.IsLabelKey(key))
+            {
+                yield return $"label key '{key}' is not a qualified name";
+            }
+            else if (value is not JsonValue label || !label.TryGetValue<string>(out var text) || !KubernetesNames.IsLabelValue(text))
+            {
+                yield return $"label {key}: '{value}' is not a label value";
+            }
+        }
+
+        foreach (var (key, _) in metadata["annotations"] as JsonObject ?? [])
+        {
+            if (!KubernetesNames.IsAnnotationKey(key))
+            {
+                yield return $"annotation key '{key}' is not a qualified name";
+            }
+        }
+
+        var quantities = item.Type switch
+        {
+            "kubernetes:core/v1:ResourceQuota" => (item.Inputs["spec"]?["hard"] as JsonObject ?? []).Select(e => ($"spec.hard.{e.Key}", e.Value)),
+            "kubernetes:core/v1:LimitRange" => (item.Inputs["spec"]?["limits"] as JsonArray ?? [])
+                .SelectMany((limit, i) => new[] { "default", "defaultRequest", "max", "min", "maxLimitRequestRatio" }
+                    .SelectMany(field => (limit?[field] as JsonObject ?? []).Select(e => ($"spec.limits[{i}].{field}.{e.Key}", e.Value)))),
+            _ => [],
+        };
+        foreach (var (path, value) in quantities)
+        {
+            if (value is not JsonValue quantity || !quantity.TryGetValue<string>(out var text) || !KubernetesNames.IsNonNegativeQuantity(text))
+            {
+                yield return $"{path}: '{value}' is not a Kubernetes quantity";
+            }
+        }
+    }
+
+    /// <summary>A path segment name (RBAC objects): not empty, '.' or '..', and without '/' or '%'.</summary>
+    private static bool IsPathSegmentName(string name) =>
+        name.Length > 0 && name is not ("." or "..") && name.IndexOfAny(['/', '%']) < 0 && !name.Any(char.IsControl);
 
     /// <summary>
     /// Components that run several replicas keep one through a node drain: see <see cref="DisruptionBudgetRule"/>

@@ -19,7 +19,8 @@ public static class PlatformProgram
     {
         var pulumiConfig = new Config(ConfigReader.Namespace);
         var kubeconfig = pulumiConfig.GetSecret("kubeconfig");
-        var config = ConfigReader.Read(pulumiConfig.Get, hasKubeconfigSecret: kubeconfig is not null);
+        // The whole stack configuration, so that a mistyped mlplatform: key is an error rather than silently ignored.
+        var config = ConfigReader.Read(pulumiConfig.Get, EngineConfiguration.Keys(), hasKubeconfigSecret: kubeconfig is not null);
 
         return config.Cloud switch
         {

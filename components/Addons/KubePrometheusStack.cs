@@ -116,7 +116,8 @@ public sealed class KubePrometheusStack : ComponentResource
             StringData =
             {
                 ["admin-user"] = "admin",
-                ["admin-password"] = AdminPassword.Result,
+                // Secret in its own right: the provider marks RandomPassword.result secret only once it is created.
+                ["admin-password"] = Output.CreateSecret(AdminPassword.Result),
             },
         }, AddonResources.Child(this, options));
 

@@ -127,10 +127,11 @@ public sealed class FakeCloud
                 .Add("revision", 1.0)
                 .Add("status", "deployed"),
         },
+        // A password of the requested length, as the provider would generate: the plan must hide it by itself.
         "random:index/randomPassword:RandomPassword" => new Dictionary<string, object>
         {
-            ["result"] = StackConfigFile.SecretPlaceholder,
-            ["bcryptHash"] = StackConfigFile.SecretPlaceholder,
+            ["result"] = FakePassword(name, inputs.TryGetValue("length", out var length) && length is double l ? (int)l : 16),
+            ["bcryptHash"] = "$2a$10$" + FakePassword(name + "-bcrypt", 53),
         },
         _ when type.StartsWith("aws:", StringComparison.Ordinal) => AwsOutputs(type, name, inputs),
         _ when type.StartsWith("azure-native:", StringComparison.Ordinal) => Azure.OutputsFor(type, name, inputs),
@@ -144,6 +145,10 @@ public sealed class FakeCloud
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
         return Convert.ToHexString(hash).ToLowerInvariant()[..length];
     }
+
+    /// <summary>A deterministic stand-in for a generated password of <paramref name="length"/> characters.</summary>
+    public static string FakePassword(string seed, int length) =>
+        string.Concat(Enumerable.Range(0, (length / 64) + 1).Select(i => Hex($"{seed}-{i}", 64)))[..Math.Max(0, length)];
 
     private string QueueUrl(string queue) => $"https://sqs.{Region}.amazonaws.com/{Account}/{queue}";
 

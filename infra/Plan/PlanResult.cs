@@ -22,7 +22,10 @@ public sealed record PlannedResource(
 /// <param name="Project">Project name.</param>
 /// <param name="Stack">Stack name.</param>
 /// <param name="Cloud">The stack's cloud.</param>
-/// <param name="Resources">Every resource, in registration order, the stack first.</param>
+/// <param name="Resources">
+/// Every resource: the stack first, then every resource before its children, siblings by URN; never registration
+/// order, which the real SDK does not keep from one run to the next.
+/// </param>
 /// <param name="Outputs">The stack outputs, secrets shown as <c>[secret]</c>.</param>
 public sealed record PlanResult(string Project, string Stack, string Cloud, ImmutableArray<PlannedResource> Resources, JsonObject Outputs)
 {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlPlatform.Stacks;
 using Pulumi;
@@ -26,8 +27,14 @@ public static class PlanRunner
         RunAsync(config.ProjectName, config.StackName, config.ToPulumiConfigJson(), config.ToSecretKeysJson(), mocks ?? MocksFor(config));
 
     /// <summary>Plans a stack from raw <c>PULUMI_CONFIG</c> JSON (what the tests use).</summary>
-    public static async Task<PlanResult> RunAsync(string project, string stack, string pulumiConfigJson, string secretKeysJson, PlanMocks mocks)
+    public static Task<PlanResult> RunAsync(string project, string stack, string pulumiConfigJson, string secretKeysJson, PlanMocks mocks) =>
+        RunAsync(project, stack, pulumiConfigJson, secretKeysJson, mocks, PlatformProgram.Run);
+
+    /// <summary>Plans another program than the platform's (for tests of the plan itself).</summary>
+    internal static async Task<PlanResult> RunAsync(
+        string project, string stack, string pulumiConfigJson, string secretKeysJson, PlanMocks mocks, Func<IDictionary<string, object?>> program)
     {
+        var secrets = new PlanSecrets(ConfigSecretValues(pulumiConfigJson, secretKeysJson));
         // The Pulumi SDK reads configuration from the process environment when a run starts: one run at a time.
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
@@ -36,14 +43,26 @@ public static class PlanRunner
             Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", secretKeysJson);
             var recorder = new ParentRecorder();
             PlanStack.Recorder = recorder;
-            var resources = await Deployment.TestAsync<PlanStack>(
-                mocks,
-                new TestOptions { ProjectName = project, StackName = stack, IsPreview = false }).ConfigureAwait(false);
-            return await CollectAsync(project, stack, resources, recorder, mocks).ConfigureAwait(false);
+            PlanStack.Program = program;
+            ImmutableArray<Resource> resources;
+            try
+            {
+                resources = await Deployment.TestAsync<PlanStack>(
+                    mocks,
+                    new TestOptions { ProjectName = project, StackName = stack, IsPreview = false }).ConfigureAwait(false);
+            }
+            catch (Exception e) when ((e is RunException or AggregateException) && secrets.RedactText(Describe(e)) is var redacted && redacted != Describe(e))
+            {
+                // A failure's message may quote a value: never a secret of the stack's configuration.
+                throw new RunException(redacted);
+            }
+
+            return await CollectAsync(project, stack, resources, recorder, mocks, secrets).ConfigureAwait(false);
         }
         finally
         {
             PlanStack.Recorder = null;
+            PlanStack.Program = PlatformProgram.Run;
             Environment.SetEnvironmentVariable("PULUMI_CONFIG", null);
             Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", null);
             OneAtATime.Release();
@@ -54,8 +73,21 @@ public static class PlanRunner
     public static PlanMocks MocksFor(StackConfigFile config) =>
         new(config.Values.GetValueOrDefault($"{config.ProjectName}:region") is { Length: > 0 } region ? region : "us-east-1");
 
+    /// <summary>The values of the secret keys of a configuration (<c>PULUMI_CONFIG</c>, <c>PULUMI_CONFIG_SECRET_KEYS</c>).</summary>
+    internal static IEnumerable<string> ConfigSecretValues(string pulumiConfigJson, string secretKeysJson)
+    {
+        var values = JsonSerializer.Deserialize<Dictionary<string, string>>(pulumiConfigJson) ?? [];
+        var keys = JsonSerializer.Deserialize<string[]>(secretKeysJson) ?? [];
+        return keys.Select(k => values.GetValueOrDefault(k)).OfType<string>();
+    }
+
+    /// <summary>The message of a failed run: every inner message of an aggregate, one per line.</summary>
+    internal static string Describe(Exception e) => e is AggregateException aggregate
+        ? string.Join(Environment.NewLine, aggregate.Flatten().InnerExceptions.Select(i => i.Message))
+        : e.Message;
+
     private static async Task<PlanResult> CollectAsync(
-        string project, string stack, ImmutableArray<Resource> resources, ParentRecorder recorder, PlanMocks mocks)
+        string project, string stack, ImmutableArray<Resource> resources, ParentRecorder recorder, PlanMocks mocks, PlanSecrets secrets)
     {
         var urns = new Dictionary<Resource, string>(ReferenceEqualityComparer.Instance);
         foreach (var resource in resources)
@@ -76,6 +108,10 @@ public static class PlanRunner
             var name = resource.GetResourceName();
             var args = registrations.TryGetValue((type, name), out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
             var parent = recorder.ParentOf(resource) ?? stackResource;
+            var inputs = args is null ? [] : (JsonObject)ToJson(args.Inputs, urns)!;
+            var secretOutputs = recorder.SecretOutputsOf(resource);
+            PlanSecrets.RedactPaths(inputs, await secrets.InputsOfAsync(recorder.ArgsOf(resource), secretOutputs).ConfigureAwait(false));
+            await secrets.OutputsOfAsync(resource, secretOutputs, inputs).ConfigureAwait(false);
             planned.Add(new PlannedResource(
                 urns[resource],
                 type,
@@ -83,7 +119,7 @@ public static class PlanRunner
                 resource is CustomResource,
                 urns.GetValueOrDefault(parent, urns[stackResource]),
                 string.IsNullOrEmpty(args?.Provider) ? null : args.Provider,
-                args is null ? [] : (JsonObject)ToJson(args.Inputs, urns)!,
+                inputs,
                 recorder.IsProtected(resource),
                 await recorder.DependenciesOfAsync(resource, urns).ConfigureAwait(false)));
         }
@@ -91,11 +127,52 @@ public static class PlanRunner
         var outputs = new JsonObject();
         foreach (var (key, value) in PlanStack.LastOutputs.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
-            outputs[key] = await ResolveAsync(value, urns).ConfigureAwait(false);
+            outputs[key] = await ResolveAsync(value, urns, secrets).ConfigureAwait(false);
         }
 
+        // Last, once every secret value is known: wherever else a secret value appears, it is hidden too.
+        foreach (var resource in planned)
+        {
+            secrets.RedactValues(resource.Inputs);
+        }
+
+        secrets.RedactValues(outputs);
+
         var cloud = outputs["cloud"]?.GetValue<string>() ?? "unknown";
-        return new PlanResult(project, stack, cloud, planned.ToImmutable(), outputs);
+        return new PlanResult(project, stack, cloud, InTreeOrder(planned), outputs);
+    }
+
+    /// <summary>
+    /// The resources in an order that does not depend on registration (the real SDK registers concurrently): the
+    /// stack, then depth first, every resource before its children, siblings by URN (ordinal). Resources whose
+    /// parent is not in the plan come last, by URN.
+    /// </summary>
+    internal static ImmutableArray<PlannedResource> InTreeOrder(IReadOnlyList<PlannedResource> resources)
+    {
+        var stack = resources[0];
+        var children = resources.Skip(1)
+            .GroupBy(r => r.Parent ?? string.Empty, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Urn, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var ordered = ImmutableArray.CreateBuilder<PlannedResource>(resources.Count);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<PlannedResource>();
+        pending.Push(stack);
+        while (pending.TryPop(out var resource))
+        {
+            if (!visited.Add(resource.Urn))
+            {
+                continue;
+            }
+
+            ordered.Add(resource);
+            for (var i = (children.GetValueOrDefault(resource.Urn)?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                pending.Push(children[resource.Urn][i]);
+            }
+        }
+
+        ordered.AddRange(resources.Skip(1).Where(r => !visited.Contains(r.Urn)).OrderBy(r => r.Urn, StringComparer.Ordinal));
+        return ordered.ToImmutable();
     }
 
     /// <summary>The JSON form of a value as the mock engine received it.</summary>
@@ -114,7 +191,7 @@ public static class PlanRunner
         _ => JsonValue.Create(value.ToString()),
     };
 
-    private static async Task<JsonNode?> ResolveAsync(object? value, IReadOnlyDictionary<Resource, string> urns)
+    private static async Task<JsonNode?> ResolveAsync(object? value, IReadOnlyDictionary<Resource, string> urns, PlanSecrets secrets)
     {
         if (value is null)
         {
@@ -125,21 +202,23 @@ public static class PlanRunner
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Output<>))
         {
             var valueType = type.GetGenericArguments()[0];
+            var inner = await InvokeGeneric<object?>(typeof(OutputUtilities), nameof(OutputUtilities.GetValueAsync), valueType, value).ConfigureAwait(false);
             if (await InvokeGeneric<bool>(typeof(Output), nameof(Output.IsSecretAsync), valueType, value).ConfigureAwait(false))
             {
+                secrets.AddValue(inner);
                 return JsonValue.Create(StackConfigFile.SecretPlaceholder);
             }
 
-            var inner = await InvokeGeneric<object?>(typeof(OutputUtilities), nameof(OutputUtilities.GetValueAsync), valueType, value).ConfigureAwait(false);
-            return await ResolveAsync(inner, urns).ConfigureAwait(false);
+            return await ResolveAsync(inner, urns, secrets).ConfigureAwait(false);
         }
 
         if (value is IDictionary dictionary and not IDictionary<string, object>)
         {
+            // Keys sorted, as everywhere in the plan: two runs give the same document byte for byte.
             var result = new JsonObject();
-            foreach (DictionaryEntry entry in dictionary)
+            foreach (var entry in dictionary.Cast<DictionaryEntry>().OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
             {
-                result[entry.Key.ToString()!] = await ResolveAsync(entry.Value, urns).ConfigureAwait(false);
+                result[entry.Key.ToString()!] = await ResolveAsync(entry.Value, urns, secrets).ConfigureAwait(false);
             }
 
             return result;
@@ -150,7 +229,7 @@ public static class PlanRunner
             var array = new JsonArray();
             foreach (var item in list)
             {
-                array.Add(await ResolveAsync(item, urns).ConfigureAwait(false));
+                array.Add(await ResolveAsync(item, urns, secrets).ConfigureAwait(false));
             }
 
             return array;
@@ -159,7 +238,7 @@ public static class PlanRunner
         return ToJson(value, urns);
     }
 
-    private static async Task<T> InvokeGeneric<T>(Type owner, string method, Type typeArgument, object argument)
+    internal static async Task<T> InvokeGeneric<T>(Type owner, string method, Type typeArgument, object argument)
     {
         var generic = owner.GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Single(m => m.Name == method && m.IsGenericMethodDefinition && m.GetParameters().Length == 1
@@ -171,12 +250,15 @@ public static class PlanRunner
     }
 
     /// <summary>
-    /// Records each resource's parent and protection as registrations pass through the stack's transformation
-    /// (the mock engine does not hand resource options to the mocks).
+    /// Records each resource's parent, protection, dependencies, arguments and declared secret outputs as
+    /// registrations pass through the stack's transformation (the mock engine does not hand resource options to the
+    /// mocks, and hands them inputs with secrets unwrapped).
     /// </summary>
     internal sealed class ParentRecorder
     {
         private readonly ConcurrentDictionary<Resource, Resource> _parents = new(ReferenceEqualityComparer.Instance);
+        private readonly ConcurrentDictionary<Resource, ResourceArgs> _args = new(ReferenceEqualityComparer.Instance);
+        private readonly ConcurrentDictionary<Resource, ImmutableHashSet<string>> _secretOutputs = new(ReferenceEqualityComparer.Instance);
         private readonly ConcurrentDictionary<Resource, bool> _protected = new(ReferenceEqualityComparer.Instance);
         private readonly ConcurrentDictionary<Resource, InputList<Resource>> _dependsOn = new(ReferenceEqualityComparer.Instance);
 
@@ -193,9 +275,19 @@ public static class PlanRunner
             }
 
             _dependsOn[args.Resource] = args.Options.DependsOn;
+            _args[args.Resource] = args.Args;
+            if (args.Options is CustomResourceOptions { AdditionalSecretOutputs.Count: > 0 } custom)
+            {
+                _secretOutputs[args.Resource] = [.. custom.AdditionalSecretOutputs];
+            }
 
             return null;
         }
+
+        public ResourceArgs? ArgsOf(Resource resource) => _args.GetValueOrDefault(resource);
+
+        public ImmutableHashSet<string> SecretOutputsOf(Resource resource) =>
+            _secretOutputs.GetValueOrDefault(resource) ?? ImmutableHashSet<string>.Empty;
 
         public Resource? ParentOf(Resource resource) => _parents.GetValueOrDefault(resource);
 
@@ -222,10 +314,12 @@ public sealed class PlanStack : Stack
     public PlanStack()
         : base(new StackOptions { ResourceTransformations = { args => Recorder?.Record(args) } })
     {
-        LastOutputs = PlatformProgram.Run();
+        LastOutputs = Program();
     }
 
     internal static PlanRunner.ParentRecorder? Recorder { get; set; }
+
+    internal static Func<IDictionary<string, object?>> Program { get; set; } = PlatformProgram.Run;
 
     internal static IDictionary<string, object?> LastOutputs { get; private set; } = new Dictionary<string, object?>();
 }

@@ -17,6 +17,7 @@ public sealed record StackConfigFile(string ProjectName, string StackName, Immut
 
     /// <summary>Loads the configuration of <paramref name="stack"/> from the project in <paramref name="projectDirectory"/>.</summary>
     /// <exception cref="FileNotFoundException">When Pulumi.yaml or the stack file is missing.</exception>
+    /// <exception cref="InvalidDataException">When a file is not valid YAML (e.g. a key given twice).</exception>
     public static StackConfigFile Load(string projectDirectory, string stack)
     {
         var projectFile = Path.Combine(projectDirectory, "Pulumi.yaml");
@@ -89,7 +90,16 @@ public sealed record StackConfigFile(string ProjectName, string StackName, Immut
     {
         using var reader = new StreamReader(path);
         var stream = new YamlStream();
-        stream.Load(reader);
+        try
+        {
+            stream.Load(reader);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            // A duplicate key or broken indentation: the Pulumi CLI refuses the file too.
+            throw new InvalidDataException($"{Path.GetFileName(path)}: line {e.Start.Line}, column {e.Start.Column}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+
         return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root ? root : new YamlMappingNode();
     }
 

@@ -433,7 +433,7 @@ public static partial class AwsStack
         return prefix.Length <= 37 ? prefix : $"{prefix[..36].TrimEnd('-')}-";
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    [GeneratedRegex(@"\A[a-z][a-z0-9-]{0,31}\z")]
     private static partial Regex ValidClusterName();
 
     /// <summary>The tags of every AWS resource of the stack.</summary>

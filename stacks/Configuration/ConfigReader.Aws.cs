@@ -25,6 +25,16 @@ public static partial class ConfigReader
     /// </summary>
     private static void ValidateAwsGpuPools(IReadOnlyList<JsonConfigNode> nodes, ImmutableArray<NodePoolConfig> pools)
     {
+        // Once per pool list, without reading (and reporting) the names again: lists can be long.
+        var byName = new Dictionary<string, JsonConfigNode>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (node.PeekString("name") is { } name)
+            {
+                byName.TryAdd(name, node);
+            }
+        }
+
         foreach (var pool in pools)
         {
             if (pool.Accelerator == Accelerator.A10)
@@ -40,7 +50,7 @@ public static partial class ConfigReader
                 continue;
             }
 
-            nodes.FirstOrDefault(n => n.String("name") == pool.Name)?.Problem("gpusPerNode",
+            byName.GetValueOrDefault(pool.Name)?.Problem("gpusPerNode",
                 $"{Lower(accelerator)} instances on AWS have {string.Join(" or ", counts)} GPUs, not {pool.GpusPerNode}: no instance type would match");
         }
     }
@@ -65,7 +75,7 @@ public static partial class ConfigReader
         var vpcCidr = node?.String("vpcCidr") ?? AwsConfig.DefaultVpcCidr;
         if (!IsCidr(vpcCidr))
         {
-            node!.Problem("vpcCidr", $"'{vpcCidr}' is not an IPv4 CIDR such as 10.0.0.0/16");
+            node!.Problem("vpcCidr", CidrProblem(vpcCidr, "10.0.0.0/16"));
         }
         else if (PrefixLength(vpcCidr) is < 16 or > 20)
         {
@@ -73,9 +83,12 @@ public static partial class ConfigReader
         }
 
         var publicCidrs = node?.StringList("publicAccessCidrs") ?? [];
-        foreach (var cidr in publicCidrs.Where(c => !IsCidr(c)))
+        for (var i = 0; i < publicCidrs.Length; i++)
         {
-            node!.Problem("publicAccessCidrs", $"'{cidr}' is not an IPv4 CIDR such as 203.0.113.0/24");
+            if (!IsCidr(publicCidrs[i]))
+            {
+                node!.Problem($"publicAccessCidrs[{i}]", CidrProblem(publicCidrs[i], "203.0.113.0/24"));
+            }
         }
 
         if (production && publicCidrs.Contains("0.0.0.0/0"))
@@ -96,7 +109,7 @@ public static partial class ConfigReader
 
         for (var i = 0; i < adminRoles.Length; i++)
         {
-            if (!IamRoleArn().IsMatch(adminRoles[i]))
+            if (!IsIamRoleArn(adminRoles[i]))
             {
                 node!.Problem($"adminRoleArns[{i}]", $"'{adminRoles[i]}' is not an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin");
             }
@@ -223,16 +236,30 @@ public static partial class ConfigReader
 
     private static int PrefixLength(string cidr) => int.Parse(cidr[(cidr.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")]
+    /// <summary>
+    /// True for an IAM role ARN: <c>arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME</c>, a 12-digit account, a role name
+    /// of 1 to 64 and a path of at most 512 characters, both from IAM's ASCII set (letters, digits, <c>+=,.@_-</c>).
+    /// </summary>
+    public static bool IsIamRoleArn(string value) =>
+        IamRoleArn().Match(value) is { Success: true } match && match.Groups["name"].Length <= 64 && match.Groups["path"].Length + 1 <= 512;
+
+    /// <summary>True for an AWS region name such as <c>us-east-1</c>, <c>us-gov-west-1</c> or <c>ap-southeast-7</c>.</summary>
+    public static bool IsAwsRegion(string value) => AwsRegion().IsMatch(value);
+
+    [GeneratedRegex(@"\A[a-z]{2}(-[a-z]+)+-[0-9]{1,2}\z")]
+    private static partial Regex AwsRegion();
+
+    // Not \w: in .NET it matches every Unicode letter and digit, which IAM refuses.
+    [GeneratedRegex(@"\Aarn:aws(-[a-z]+)*:iam::[0-9]{12}:role/(?<path>([A-Za-z0-9+=,.@_-]+/)*)(?<name>[A-Za-z0-9+=,.@_-]+)\z")]
     private static partial Regex IamRoleArn();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")]
+    [GeneratedRegex(@"\A[a-z][a-z0-9-]*\.[a-z0-9-]+\z")]
     private static partial Regex Ec2InstanceType();
 
-    [GeneratedRegex(@"^v[0-9]+(\.[0-9]+)*$")]
+    [GeneratedRegex(@"\Av[0-9]+(\.[0-9]+)*\z")]
     private static partial Regex AmiVersion();
 
-    [GeneratedRegex(@"^[0-9]{2}(\.[0-9]+)?$")]
+    [GeneratedRegex(@"\A[0-9]{2}(\.[0-9]+)?\z")]
     private static partial Regex PostgresVersion();
 
     [GeneratedRegex(@"\Aarn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}\z")]

@@ -41,12 +41,12 @@ public static partial class ConfigReader
         {
             sample.Problem("model", "required: the Hugging Face model id vLLM serves, e.g. Qwen/Qwen2.5-0.5B-Instruct");
         }
-        else if (!HuggingFaceModelId().IsMatch(model))
+        else if (!IsHuggingFaceModelId(model))
         {
             sample.Problem("model", $"'{model}' is not a Hugging Face model id of the form owner/name (KServe downloads hf://owner/name)");
         }
 
-        if (canaryModel is not null && !HuggingFaceModelId().IsMatch(canaryModel))
+        if (canaryModel is not null && !IsHuggingFaceModelId(canaryModel))
         {
             sample.Problem("canaryModel", $"'{canaryModel}' is not a Hugging Face model id of the form owner/name (KServe downloads hf://owner/name)");
         }
@@ -193,7 +193,11 @@ public static partial class ConfigReader
             app.Problem("repoUrl", $"'{repoUrl}' is not an https://, ssh:// or git@host:path URL");
         }
 
-        if (path.StartsWith('/') || path.Split('/').Contains(".."))
+        if (!IsTrimmedText(path))
+        {
+            app.Problem("path", "must be a directory of the repository, without line breaks, tabs or leading or trailing white space");
+        }
+        else if (path.StartsWith('/') || path.Split('/').Contains(".."))
         {
             app.Problem("path", $"'{path}' must be relative to the repository root, without '..'");
         }
@@ -201,6 +205,10 @@ public static partial class ConfigReader
         if (string.IsNullOrWhiteSpace(revision))
         {
             app.Problem("targetRevision", "must not be empty (a branch, tag, commit or HEAD)");
+        }
+        else if (!IsGitRevision(revision))
+        {
+            app.Problem("targetRevision", $"'{revision}' is not a branch, tag or commit name (git check-ref-format: no white space, control characters, '..', '~', '^', ':', '?', '*', '[' or '\\')");
         }
 
         if (ns is null)
@@ -235,15 +243,34 @@ public static partial class ConfigReader
             };
     }
 
-    /// <summary>True for a Git URL Argo CD can clone: <c>https://host/...</c>, <c>ssh://...</c> or <c>git@host:path</c>.</summary>
+    /// <summary>
+    /// True for a Git URL Argo CD can clone: <c>https://host/...</c>, <c>ssh://...</c> or <c>git@host:path</c>, in
+    /// printable ASCII only (<see cref="Uri.TryCreate(string?, UriKind, out Uri?)"/> alone would trim surrounding white
+    /// space and accept international letters that Git servers do not).
+    /// </summary>
     public static bool IsGitUrl(string url) =>
-        (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "ssh" && uri.Host.Length > 0)
-        || ScpGitUrl().IsMatch(url);
+        url.Length > 0 && url.All(c => c is > ' ' and < '\u007f')
+        && ((Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "ssh" && uri.Host.Length > 0
+                && Uri.IsWellFormedUriString(url, UriKind.Absolute))
+            || ScpGitUrl().IsMatch(url));
+
+    /// <summary>True for a Git branch, tag or commit name (the rules of <c>git check-ref-format</c> that matter here).</summary>
+    public static bool IsGitRevision(string value) =>
+        GitRevision().IsMatch(value) && !value.Contains("..", StringComparison.Ordinal) && !value.Contains("//", StringComparison.Ordinal)
+        && !value.Contains("@{", StringComparison.Ordinal) && !value.EndsWith('/') && !value.EndsWith('.')
+        && !value.EndsWith(".lock", StringComparison.Ordinal);
+
+    /// <summary>True for a Hugging Face model id <c>owner/name</c>: each part at most 96 ASCII letters, digits, '_', '.' and '-'.</summary>
+    public static bool IsHuggingFaceModelId(string value) =>
+        HuggingFaceModelId().IsMatch(value) && value.Split('/').All(part => part.Length <= 96);
 
     // KServe's storage initializer accepts exactly hf://owner/name (an optional :revision is not offered here).
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex HuggingFaceModelId();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[A-Za-z0-9_./~-]+$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+:[A-Za-z0-9_./~-]+\z")]
     private static partial Regex ScpGitUrl();
+
+    [GeneratedRegex(@"\A[A-Za-z0-9_@+][A-Za-z0-9_./@+-]*\z")]
+    private static partial Regex GitRevision();
 }

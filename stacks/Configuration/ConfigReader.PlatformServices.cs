@@ -44,7 +44,7 @@ public static partial class ConfigReader
 
         for (var i = 0; i < registries.Length; i++)
         {
-            if (!RegistryHost().IsMatch(registries[i]))
+            if (!IsRegistryHost(registries[i]))
             {
                 problems.Add(new($"{node.Child("allowedRegistries")}[{i}]",
                     $"'{registries[i]}' is not a registry host such as 'ghcr.io', 'registry.example.com:5000' or '123456789012.dkr.ecr.us-east-1.amazonaws.com' (no scheme, path or wildcard)"));
@@ -52,7 +52,7 @@ public static partial class ConfigReader
         }
 
         // Judged once the list itself is sound: a configured list must keep the platform's own images admissible.
-        if (node.StringList("allowedRegistries") is not null && addons.Kyverno && !registries.IsEmpty && registries.All(RegistryHost().IsMatch))
+        if (node.StringList("allowedRegistries") is not null && addons.Kyverno && !registries.IsEmpty && registries.All(IsRegistryHost))
         {
             foreach (var missing in PlatformRegistries(addons).Where(r => !registries.Contains(r.Registry)).GroupBy(r => r.Registry))
             {
@@ -195,11 +195,23 @@ public static partial class ConfigReader
     }
 
     /// <summary>True for a DNS host name (lower case, at least two labels), optionally a leading <c>*.</c> wildcard.</summary>
-    public static bool IsHostname(string value, bool allowWildcard)
+    public static bool IsHostname(string value, bool allowWildcard) => NetworkSyntax.IsHostname(value, allowWildcard);
+
+    /// <summary>
+    /// True for a registry host as image references name it: a lower-case DNS name (one label allowed, e.g. a
+    /// local registry) and an optional port from 1 to 65535; no scheme, path or wildcard.
+    /// </summary>
+    public static bool IsRegistryHost(string value)
     {
-        var name = allowWildcard && value.StartsWith("*.", StringComparison.Ordinal) ? value[2..] : value;
-        var labels = name.Split('.');
-        return name.Length <= 253 && labels.Length >= 2 && labels.All(KubernetesNames.IsDns1123Label);
+        if (RegistryHost().Match(value) is not { Success: true } match)
+        {
+            return false;
+        }
+
+        var host = match.Groups["host"].Value;
+        var port = match.Groups["port"];
+        return KubernetesNames.IsDns1123Subdomain(host) && host.Split('.').All(KubernetesNames.IsDns1123Label)
+            && (!port.Success || int.Parse(port.Value, System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 65535);
     }
 
     /// <summary>True when a listener host name (possibly a <c>*.</c> wildcard) matches a route host name.</summary>
@@ -208,9 +220,9 @@ public static partial class ConfigReader
             ? host.EndsWith(listener[1..], StringComparison.Ordinal) && host.Length > listener.Length - 1
             : listener == host;
 
-    [GeneratedRegex(@"^[0-9]+(ms|s|m|h|d|w|y)$")]
+    [GeneratedRegex(@"\A[0-9]+(ms|s|m|h|d|w|y)\z")]
     private static partial Regex PrometheusDuration();
 
-    [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")]
+    [GeneratedRegex(@"\A(?<host>[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:(?<port>[0-9]{1,5}))?\z")]
     private static partial Regex RegistryHost();
 }

@@ -21,15 +21,37 @@ public static partial class ConfigReader
 
     private static readonly string[] TaintEffects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
+    /// <summary>The key of the kubeconfig secret, which the program reads as a secret, not through <c>get</c>.</summary>
+    public const string KubeconfigName = "kubeconfig";
+
     /// <summary>
-    /// Reads and validates the configuration.
+    /// Reads and validates the configuration, without checking for unknown top-level keys (for callers that only
+    /// have the values, such as tests of one concern).
     /// </summary>
     /// <param name="get">Returns the raw value of a key of the <c>mlplatform</c> namespace (JSON for objects and lists), or null.</param>
     /// <param name="hasKubeconfigSecret">True when the secret <c>mlplatform:kubeconfig</c> is set.</param>
     /// <exception cref="ConfigValidationException">With every problem found.</exception>
-    public static PlatformConfig Read(Func<string, string?> get, bool hasKubeconfigSecret = false)
+    public static PlatformConfig Read(Func<string, string?> get, bool hasKubeconfigSecret = false) =>
+        Read(get, allKeys: null, hasKubeconfigSecret);
+
+    /// <summary>
+    /// Reads and validates the configuration. Every top-level name is read through <paramref name="get"/>, always
+    /// (whatever the cloud), and recorded: any key of the namespace in <paramref name="allKeys"/> that was not read is
+    /// a problem with a "did you mean" suggestion. A new top-level key needs nothing more than its read here.
+    /// </summary>
+    /// <param name="get">Returns the raw value of a key of the <c>mlplatform</c> namespace (JSON for objects and lists), or null.</param>
+    /// <param name="allKeys">
+    /// Every key of the stack configuration, <c>namespace:key</c> (<see cref="EngineConfiguration.Keys()"/>); keys of
+    /// other namespaces are ignored. Null skips the unknown-key check.
+    /// </param>
+    /// <param name="hasKubeconfigSecret">True when the secret <c>mlplatform:kubeconfig</c> is set.</param>
+    /// <exception cref="ConfigValidationException">With every problem found.</exception>
+    public static PlatformConfig Read(Func<string, string?> get, IEnumerable<string>? allKeys, bool hasKubeconfigSecret = false)
     {
         var problems = new List<ConfigProblem>();
+        var keys = new ConfigKeys(get);
+        get = keys.Get;
+        keys.Known(KubeconfigName);
 
         var cloud = ReadEnum<CloudKind>(get("cloud"), "cloud", problems, required: true);
         var environment = ReadEnum<DeploymentEnvironment>(get("environment"), "environment", problems, required: true);
@@ -39,6 +61,11 @@ public static partial class ConfigReader
         if (cloud is CloudKind.Aws or CloudKind.Azure or CloudKind.Gcp && string.IsNullOrWhiteSpace(region))
         {
             problems.Add(new(Key("region"), $"required for cloud '{Lower(cloud.Value)}'"));
+        }
+        else if (cloud == CloudKind.Aws && region is not null && !IsAwsRegion(region))
+        {
+            // Azure and GCP check their location and region names with their own objects.
+            problems.Add(new(Key("region"), $"'{region}' is not an AWS region name such as us-east-1 or eu-central-1"));
         }
 
         var kubernetesVersion = get("kubernetesVersion") ?? DefaultKubernetesVersion;
@@ -90,6 +117,17 @@ public static partial class ConfigReader
         {
             problems.Add(new(Key(kubeContext is null ? "kubeconfig" : "kubeContext"),
                 "only used with cloud 'existing'; the cloud stacks build their own provider from the cluster they create"));
+        }
+
+        if (kubeContext is not null && !IsTrimmedText(kubeContext))
+        {
+            problems.Add(new(Key("kubeContext"), "must not contain line breaks, tabs or leading or trailing white space"));
+        }
+
+        // Last: every read above has recorded its name.
+        if (allKeys is not null)
+        {
+            problems.AddRange(keys.UnknownKeys(allKeys));
         }
 
         if (problems.Count > 0)
@@ -306,6 +344,19 @@ public static partial class ConfigReader
             }
 
             var families = node.StringList("instanceFamilies") ?? [];
+            for (var i = 0; i < families.Length; i++)
+            {
+                // They become values of the node selector requirement on the instance-family label.
+                if (families[i].Length == 0 || !KubernetesNames.IsLabelValue(families[i]))
+                {
+                    node.Problem($"instanceFamilies[{i}]", $"'{families[i]}' is not an instance family such as g6 or p5 (a label value)");
+                }
+                else if (families.IndexOf(families[i]) < i)
+                {
+                    node.Problem($"instanceFamilies[{i}]", $"duplicate instance family '{families[i]}'");
+                }
+            }
+
             var labels = ReadLabels(node, "labels");
             var taints = ReadTaints(node);
             if (role == NodeRole.Gpu && !taints.Any(IsGpuTaint))
@@ -364,6 +415,11 @@ public static partial class ConfigReader
                 node.Problem("effect", $"'{effect}' is not one of {string.Join(", ", TaintEffects)}");
             }
 
+            if (key is not null && taints.Any(t => t.Key == key && t.Effect == effect))
+            {
+                node.Problem("key", $"duplicate taint {key}:{effect} (Kubernetes allows one taint per key and effect)");
+            }
+
             node.RejectUnknownKeys();
             if (key is not null)
             {
@@ -402,9 +458,14 @@ public static partial class ConfigReader
         var result = ImmutableArray.CreateBuilder<NamespaceConfig>();
         var defaults = PlatformNamespaces.For(addons, cloud).ToList();
 
+        var overridden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in overrides?.PropertyNames() ?? [])
         {
-            if (PlatformNamespaces.All.All(n => n.Name != name))
+            if (!overridden.Add(name))
+            {
+                overrides!.Problem(name, "duplicate key: given more than once");
+            }
+            else if (PlatformNamespaces.All.All(n => n.Name != name))
             {
                 overrides!.Problem(name, $"'{name}' is not a platform namespace ({string.Join(", ", PlatformNamespaces.All.Select(n => n.Name))}); team namespaces go in {Key("teams")}");
             }
@@ -555,9 +616,12 @@ public static partial class ConfigReader
         ImmutableArray<string> Cidrs(string name, ImmutableArray<string>? cloudDefault = null)
         {
             var cidrs = node?.StringList(name) ?? cloudDefault ?? ["0.0.0.0/0"];
-            foreach (var cidr in cidrs.Where(c => !IsCidr(c)))
+            for (var i = 0; i < cidrs.Length; i++)
             {
-                problems.Add(new($"{Key("network")}.{name}", $"'{cidr}' is not an IPv4 CIDR such as 10.0.0.0/16"));
+                if (!IsCidr(cidrs[i]))
+                {
+                    problems.Add(new($"{Key("network")}.{name}[{i}]", CidrProblem(cidrs[i], "10.0.0.0/16")));
+                }
             }
 
             return cidrs;
@@ -576,16 +640,16 @@ public static partial class ConfigReader
     /// <summary>Where a cloud's API server, nodes and data stores are, for the network policies' default ranges.</summary>
     private sealed record NetworkDefaults(ImmutableArray<string> ApiServer, ImmutableArray<string> Nodes, ImmutableArray<string> DataStores);
 
-    /// <summary>True for an IPv4 CIDR block such as <c>10.0.0.0/16</c>.</summary>
-    public static bool IsCidr(string value)
-    {
-        var slash = value.IndexOf('/');
-        return slash > 0
-            && System.Net.IPAddress.TryParse(value[..slash], out var address)
-            && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-            && value[..slash].Count(c => c == '.') == 3
-            && int.TryParse(value[(slash + 1)..], out var bits) && bits is >= 0 and <= 32;
-    }
+    /// <summary>True for an IPv4 CIDR block in canonical form such as <c>10.0.0.0/16</c> (<see cref="NetworkSyntax.IsIpv4Cidr"/>).</summary>
+    public static bool IsCidr(string value) => NetworkSyntax.IsIpv4Cidr(value);
+
+    /// <summary>Why a value is not a canonical IPv4 block, naming the block meant when only host bits are wrong.</summary>
+    private static string CidrProblem(string value, string example) => NetworkSyntax.Ipv4Cidr(value) is { HostBitsSet: true } block
+        ? $"'{value}' has bits set after the /{block.PrefixLength} prefix; the block is {block.Network}"
+        : $"'{value}' is not an IPv4 CIDR such as {example}";
+
+    /// <summary>False for text with control characters (line feeds, tabs) or white space at either end.</summary>
+    private static bool IsTrimmedText(string value) => value.Length == value.Trim().Length && !value.Any(char.IsControl);
 
     private static T? ReadEnum<T>(string? raw, string name, List<ConfigProblem> problems, bool required, bool fullKey = false)
         where T : struct, Enum
@@ -601,10 +665,10 @@ public static partial class ConfigReader
             return null;
         }
 
-        var normalised = raw.Replace("-", string.Empty, StringComparison.Ordinal);
         foreach (var value in Enum.GetValues<T>())
         {
-            if (string.Equals(value.ToString(), normalised, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Lower(value), raw, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(value.ToString(), raw, StringComparison.OrdinalIgnoreCase))
             {
                 return value;
             }
@@ -627,6 +691,6 @@ public static partial class ConfigReader
             var text => text.ToLowerInvariant(),
         };
 
-    [GeneratedRegex(@"^1\.[0-9]{1,2}$")]
+    [GeneratedRegex(@"\A1\.[0-9]{1,2}\z")]
     private static partial Regex KubernetesVersion();
 }

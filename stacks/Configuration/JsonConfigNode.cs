@@ -43,6 +43,10 @@ internal sealed class JsonConfigNode
         };
     }
 
+    /// <summary>A string property's value, without marking the key as read or reporting anything (for lookups).</summary>
+    public string? PeekString(string name) =>
+        _element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     public int? Int(string name)
     {
         if (!TryGet(name, out var value))
@@ -76,7 +80,9 @@ internal sealed class JsonConfigNode
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
+            // Exactly true or false: bool.TryParse would also take " true\n".
+            JsonValueKind.String when value.GetString() is { } text && string.Equals(text, "true", StringComparison.OrdinalIgnoreCase) => true,
+            JsonValueKind.String when value.GetString() is { } text && string.Equals(text, "false", StringComparison.OrdinalIgnoreCase) => false,
             _ => Wrong<bool?>(name, "true or false"),
         };
     }
@@ -127,7 +133,11 @@ internal sealed class JsonConfigNode
         var map = ImmutableDictionary.CreateBuilder<string, string>();
         foreach (var property in value.EnumerateObject())
         {
-            if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            if (map.ContainsKey(property.Name))
+            {
+                _problems.Add(new ConfigProblem($"{Child(name)}.{property.Name}", "duplicate key: given more than once"));
+            }
+            else if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
             {
                 map[property.Name] = property.Value.ValueKind == JsonValueKind.String
                     ? property.Value.GetString()!
@@ -190,15 +200,25 @@ internal sealed class JsonConfigNode
     /// <summary>The names of the object's properties (for maps keyed by name).</summary>
     public IEnumerable<string> PropertyNames() => _element.EnumerateObject().Select(p => p.Name);
 
-    /// <summary>Reports every key of this object that no reader asked for: almost always a typo.</summary>
+    /// <summary>
+    /// Reports every key of this object that no reader asked for (almost always a typo, reported with the nearest
+    /// known key), and every key given twice (JSON allows it; which one wins would be an accident).
+    /// </summary>
     public void RejectUnknownKeys()
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in _element.EnumerateObject())
         {
-            if (!_read.Contains(property.Name))
+            if (!seen.Add(property.Name))
+            {
+                _problems.Add(new ConfigProblem(Child(property.Name), "duplicate key: given more than once"));
+            }
+            else if (!_read.Contains(property.Name))
             {
                 var known = string.Join(", ", _read.Order(StringComparer.Ordinal));
-                _problems.Add(new ConfigProblem(Child(property.Name), $"unknown key; known keys here: {known}"));
+                _problems.Add(new ConfigProblem(Child(property.Name), ConfigKeys.Suggest(property.Name, _read) is { } suggestion
+                    ? $"unknown key; did you mean '{suggestion}'? known keys here: {known}"
+                    : $"unknown key; known keys here: {known}"));
             }
         }
     }

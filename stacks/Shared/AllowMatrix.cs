@@ -65,8 +65,15 @@ public static class AllowMatrix
     public static ImmutableArray<int> NodeMetricsPorts(CloudKind cloud) =>
         cloud == CloudKind.Existing ? [9100, 10249, 10250, 2381, 10257, 10259] : [9100, 10249, 10250];
 
-    /// <summary>The edges that apply to a stack: those without a condition, and those whose condition holds.</summary>
-    public static IEnumerable<AllowEdge> EdgesFor(PlatformConfig config) => Edges.Where(e => e.When is null || e.When(config));
+    /// <summary>
+    /// The edges that apply to a stack: those whose two ends are roles of namespaces the stack has (a disabled
+    /// add-on has no namespace, so nothing opens towards it or from it), and whose condition, if any, holds.
+    /// </summary>
+    public static IEnumerable<AllowEdge> EdgesFor(PlatformConfig config)
+    {
+        var roles = config.Namespaces.Select(n => n.Role).ToHashSet();
+        return Edges.Where(e => roles.Contains(e.From) && (e.To is not { } to || roles.Contains(to)) && (e.When is null || e.When(config)));
+    }
 
     /// <summary>Every allow rule of one namespace: role edges, then the address-range openings its role needs.</summary>
     /// <param name="ns">The namespace.</param>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MlPlatform.Components.Addons;
 using MlPlatform.Tests.Support;
+using Pulumi;
 using Xunit;
 
 namespace MlPlatform.Tests.Addons;
@@ -123,6 +124,21 @@ public class KubePrometheusStackTests
             var obj = Json.Object("monitoring.coreos.com/v1", "PrometheusRule", group.Name, "monitoring", PlatformAlerts.Spec(group));
             Assert.Empty(CrdSchema.Problems("monitoring.coreos.com", "v1", "PrometheusRule", obj));
         }
+    }
+
+    [Fact]
+    public async Task The_grafana_admin_password_reaches_its_secret_as_a_pulumi_secret()
+    {
+        Pulumi.Kubernetes.Types.Inputs.Core.V1.SecretArgs? secret = null;
+        var options = new ComponentResourceOptions
+        {
+            ResourceTransformations = { args => { secret ??= args.Args as Pulumi.Kubernetes.Types.Inputs.Core.V1.SecretArgs; return null; } },
+        };
+
+        await ComponentTest.RunAsync(() => _ = new KubePrometheusStack("monitoring", Args(), options));
+
+        Assert.NotNull(secret);
+        Assert.True(await Output.IsSecretAsync(secret.StringData.ToOutput()));
     }
 
     [Fact]

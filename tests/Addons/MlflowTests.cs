@@ -170,9 +170,11 @@ public class MlflowTests
     [InlineData("evil.example.com", false)]
     public void Pod_addresses_match_as_mlflow_matches_hosts(string host, bool allowed)
     {
-        // MLflow matches Host headers with Python's fnmatch: *, ? and [...] classes over the whole value.
+        // MLflow matches Host headers with Python's fnmatch: *, ? and [...] classes over the whole value
+        // (fnmatch.translate: "(?s:...)\Z", so '*' crosses line breaks and nothing may follow).
         static bool FnMatch(string pattern, string value) => System.Text.RegularExpressions.Regex.IsMatch(value,
-            "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".").Replace(@"\[", "[") + "$");
+            @"\A" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".").Replace(@"\[", "[") + @"\z",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
 
         Assert.Equal(allowed, Mlflow.AllowedHosts("mlflow").Any(p => FnMatch(p, host)));
     }

@@ -138,7 +138,7 @@ public class AwsConfigTests
     public void Public_access_cidrs_must_be_cidrs()
     {
         var problem = Assert.Single(Problems(WithAws("staging", new() { ["publicAccessCidrs"] = new[] { "office" } })));
-        Assert.Equal("mlplatform:aws.publicAccessCidrs", problem.Key);
+        Assert.Equal("mlplatform:aws.publicAccessCidrs[0]", problem.Key);
     }
 
     [Fact]

@@ -31,7 +31,9 @@ internal sealed class ConfigFixture
         return this;
     }
 
-    public PlatformConfig Read(bool hasKubeconfigSecret = false) => ConfigReader.Read(Get, hasKubeconfigSecret);
+    /// <summary>Reads the configuration with its keys, as the program does (so unknown top-level keys are problems).</summary>
+    public PlatformConfig Read(bool hasKubeconfigSecret = false) =>
+        ConfigReader.Read(Get, [.. _values.Keys.Select(ConfigReader.Key)], hasKubeconfigSecret);
 
     public IReadOnlyList<ConfigProblem> Problems(bool hasKubeconfigSecret = false)
     {

@@ -237,7 +237,7 @@ public class ConfigValidationTests
     public void Network_cidrs_are_checked()
     {
         var problem = Assert.Single(ConfigFixture.Valid().Set("network", new { apiServerCidrs = new[] { "10.0.0.0/8", "api.example.com" } }).Problems());
-        Assert.Equal("mlplatform:network.apiServerCidrs", problem.Key);
+        Assert.Equal("mlplatform:network.apiServerCidrs[1]", problem.Key);
     }
 
     [Fact]

@@ -79,6 +79,37 @@ public class AllowMatrixTests
     }
 
     [Fact]
+    public void Nothing_opens_towards_or_from_roles_whose_namespaces_are_switched_off()
+    {
+        var config = ConfigFixture.Valid()
+            .Set("teams", new[] { new { name = "team-a" } })
+            .Set("addons", new { argoWorkflows = false, mlflow = false, monitoring = false })
+            .Read();
+        var team = AllowMatrix.RulesFor(config.FindNamespace("team-a")!, config);
+        var serving = AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.Serving)!, config);
+
+        Assert.DoesNotContain(team, r => r.Name is "to-data" or "from-workflows" or "from-monitoring");
+        Assert.DoesNotContain(serving, r => r.Name is "to-data" or "from-monitoring");
+        Assert.Contains(serving, r => r.Name == "from-ingress");
+        var roles = config.Namespaces.Select(n => AllowMatrix.RoleLabel(n.Role)).ToHashSet();
+        Assert.All(config.Namespaces.SelectMany(ns => AllowMatrix.RulesFor(ns, config)).SelectMany(r => r.Namespaces), selector =>
+        {
+            if (selector.GetValueOrDefault(PlatformLabels.Role) is { } role)
+            {
+                Assert.Contains(role, roles);
+            }
+        });
+    }
+
+    [Fact]
+    public void Without_teams_the_workflow_engine_opens_nothing_towards_gpu_workloads()
+    {
+        var config = ConfigFixture.Valid().Read();
+
+        Assert.DoesNotContain(AllowMatrix.RulesFor(config.FindNamespace(PlatformNamespaces.ArgoWorkflows)!, config), r => r.Name == "to-gpu-workloads");
+    }
+
+    [Fact]
     public void Rule_names_are_unique_dns_labels_in_every_namespace()
     {
         Assert.All(Config.Namespaces, ns =>

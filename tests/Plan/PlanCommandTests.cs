@@ -28,7 +28,7 @@ public sealed class PlanCommandTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.StartsWith("Plan of stack 'local' (project mlplatform, cloud existing)", output, StringComparison.Ordinal);
-        Assert.Contains("├─ tenancy (mlplatform:kubernetes:Tenancy)", output, StringComparison.Ordinal);
+        Assert.Contains("└─ tenancy (mlplatform:kubernetes:Tenancy)", output, StringComparison.Ordinal);
         Assert.Contains("Namespaces (Pod Security level", output, StringComparison.Ordinal);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = document.RootElement;
@@ -51,6 +51,47 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("mlplatform:cloud: 'openstack' is not one of", error, StringComparison.Ordinal);
         Assert.Contains("mlplatform:environment: required", error, StringComparison.Ordinal);
         Assert.Contains("mlplatform:teams[0].name", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelled_top_level_key_fails_the_plan_with_the_key_it_meant()
+    {
+        // Without the check this stack planned with exit 0 and no node pools or teams.
+        File.Copy(Path.Combine(RepositoryPaths.Root, "Pulumi.yaml"), Path.Combine(_directory, "Pulumi.yaml"));
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.typo.yaml"), """
+            config:
+              mlplatform:cloud: existing
+              mlplatform:environment: staging
+              mlplatform:nodepools:
+                - name: cpu-batch
+                  role: cpu
+                  min: 0
+                  max: 3
+              mlplatform:team:
+                - name: team-a
+              kubernetes:context: kind-mlplatform
+            """);
+
+        var (code, output, error) = await RunAsync("--stack", "typo", "--dir", _directory);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains("mlplatform:nodepools: unknown key: the program would ignore it; did you mean mlplatform:nodePools?", error, StringComparison.Ordinal);
+        Assert.Contains("mlplatform:team: unknown key: the program would ignore it; did you mean mlplatform:teams?", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("kubernetes:context", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stack_file_with_a_key_given_twice_exits_1_naming_the_line()
+    {
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.yaml"), "name: mlplatform\nruntime: dotnet\n");
+        File.WriteAllText(Path.Combine(_directory, "Pulumi.dup.yaml"), "config:\n  mlplatform:cloud: existing\n  mlplatform:environment: staging\n  mlplatform:cloud: aws\n");
+
+        var (code, output, error) = await RunAsync("--stack", "dup", "--dir", _directory);
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains("Pulumi.dup.yaml: line 4", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -131,15 +131,58 @@ public class PlanRulesTests
         Assert.Equal(pinned, !violations.Any());
     }
 
+    [Fact]
+    public void Objects_the_api_server_would_refuse_break_the_gate()
+    {
+        var ns = new PlanItem("kubernetes:core/v1:Namespace", "team-nl", new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "team-nl\n",
+                ["labels"] = new JsonObject { ["pod-security.kubernetes.io/enforce"] = "baseline", ["mlplatform.io/workload"] = "batch\n" },
+                ["annotations"] = new JsonObject { ["bad key"] = "x" },
+            },
+        }, false);
+        var quota = new PlanItem("kubernetes:core/v1:ResourceQuota", "team-nl-quota", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "quota", ["namespace"] = "team-nl\n" },
+            ["spec"] = new JsonObject { ["hard"] = new JsonObject { ["requests.nvidia.com/gpu"] = "4\n", ["pods"] = "100" } },
+        }, false);
+        var limits = new PlanItem("kubernetes:core/v1:LimitRange", "team-nl-limits", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "limits", ["namespace"] = "team-nl" },
+            ["spec"] = new JsonObject { ["limits"] = new JsonArray(new JsonObject { ["type"] = "Container", ["max"] = new JsonObject { ["cpu"] = " 8" } }) },
+        }, false);
+
+        var problems = PlanRules.KubernetesObjectsAreWellFormed([ns, quota, limits]).Select(v => v.Message).ToList();
+
+        Assert.Equal(
+        [
+            "metadata.name 'team-nl\n' is not a valid Namespace name",
+            "label mlplatform.io/workload: 'batch\n' is not a label value",
+            "annotation key 'bad key' is not a qualified name",
+            "metadata.namespace 'team-nl\n' is not a namespace name",
+            "spec.hard.requests.nvidia.com/gpu: '4\n' is not a Kubernetes quantity",
+            "spec.limits[0].max.cpu: ' 8' is not a Kubernetes quantity",
+        ], problems);
+        Assert.Contains(PlanRules.All, r => r.Name == "kubernetes-syntax");
+    }
+
+    [Fact]
+    public void Rbac_names_may_hold_colons()
+    {
+        var role = Item("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "r", """{"metadata":{"name":"mlplatform:workflow-reader"}}""");
+        var configMap = Item("kubernetes:core/v1:ConfigMap", "c", """{"metadata":{"name":"mlplatform:x","namespace":"serving"}}""");
+
+        Assert.Empty(PlanRules.KubernetesObjectsAreWellFormed([role]));
+        Assert.Single(PlanRules.KubernetesObjectsAreWellFormed([configMap]));
+    }
+
     [Theory]
-    [InlineData("local")]
-    [InlineData("staging")]
-    [InlineData("production")]
-    [InlineData("azure-staging")]
-    [InlineData("azure-production")]
+    [MemberData(nameof(StackFiles.Names), MemberType = typeof(StackFiles))]
     public async Task Every_stack_of_the_repository_passes_the_gate(string stack)
     {
-        var plan = await Scenario.StackFileAsync(stack);
+        var plan = await StackPlans.Of(stack);
 
         Assert.Empty(PlanRules.Check(plan.ToPolicyItems()));
     }

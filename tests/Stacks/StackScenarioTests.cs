@@ -9,10 +9,18 @@ using Xunit;
 
 namespace MlPlatform.Tests.Stacks;
 
-/// <summary>Invariants every stack of the repository keeps, whatever its cloud.</summary>
+/// <summary>Invariants every stack of the repository keeps, whatever its cloud: every Pulumi.&lt;stack&gt;.yaml is checked.</summary>
 public class StackScenarioTests
 {
-    public static TheoryData<string> Stacks => new() { "local", "staging", "production", "azure-staging", "azure-production", "gcp-staging", "gcp-production" };
+    public static TheoryData<string> Stacks => StackFiles.Names;
+
+    [Fact]
+    public void The_repository_has_stack_files()
+    {
+        Assert.Contains("local", StackFiles.All);
+        Assert.Contains("staging", StackFiles.All);
+        Assert.Contains("production", StackFiles.All);
+    }
 
     private static IEnumerable<PlannedResource> Namespaced(PlanResult plan, string type, string ns) =>
         plan.OfType(type).Where(r => r.Inputs["metadata"]?["namespace"]?.ToString() == ns);
@@ -23,7 +31,7 @@ public class StackScenarioTests
     [MemberData(nameof(Stacks))]
     public async Task Every_namespace_is_guarded(string stack)
     {
-        var plan = await Scenario.StackFileAsync(stack);
+        var plan = await StackPlans.Of(stack);
 
         var namespaces = plan.OfType("kubernetes:core/v1:Namespace").ToList();
         Assert.NotEmpty(namespaces);
@@ -50,7 +58,7 @@ public class StackScenarioTests
     [MemberData(nameof(Stacks))]
     public async Task Only_reviewed_namespaces_are_privileged(string stack)
     {
-        var plan = await Scenario.StackFileAsync(stack);
+        var plan = await StackPlans.Of(stack);
 
         var privileged = plan.OfType("kubernetes:core/v1:Namespace")
             .Where(n => n.Inputs["metadata"]!["labels"]!["pod-security.kubernetes.io/enforce"]!.ToString() == "privileged")
@@ -62,7 +70,7 @@ public class StackScenarioTests
     [MemberData(nameof(Stacks))]
     public async Task The_priority_ladder_is_exact(string stack)
     {
-        var plan = await Scenario.StackFileAsync(stack);
+        var plan = await StackPlans.Of(stack);
 
         var classes = plan.OfType("kubernetes:scheduling.k8s.io/v1:PriorityClass")
             .ToDictionary(Name, p => (Value: p.Inputs["value"]!.GetValue<long>(), Default: p.Inputs["globalDefault"]!.GetValue<bool>()));
@@ -74,7 +82,7 @@ public class StackScenarioTests
     [MemberData(nameof(Stacks))]
     public async Task Kubernetes_objects_use_the_stack_provider_and_live_in_components(string stack)
     {
-        var plan = await Scenario.StackFileAsync(stack);
+        var plan = await StackPlans.Of(stack);
         var stackUrn = plan.Resources[0].Urn;
 
         var kubernetesProviders = plan.OfType("pulumi:providers:kubernetes").Select(p => p.Urn).ToList();
@@ -89,14 +97,74 @@ public class StackScenarioTests
     [MemberData(nameof(Stacks))]
     public async Task Urns_are_unique_and_stable(string stack)
     {
-        var first = await Scenario.StackFileAsync(stack);
+        // Two independent runs: the real SDK registers concurrently, so only the set of URNs and the plan
+        // document (sorted, not in registration order) can be compared.
+        var first = await StackPlans.Of(stack);
         var second = await Scenario.StackFileAsync(stack);
 
         var urns = first.Resources.Select(r => r.Urn).ToList();
         Assert.Equal(urns.Count, urns.Distinct().Count());
-        Assert.Equal(urns, second.Resources.Select(r => r.Urn));
+        Assert.Equal(urns.ToHashSet(), second.Resources.Select(r => r.Urn).ToHashSet());
+        Assert.Equal(first.ToJson(), second.ToJson());
         Assert.All(urns, urn => Assert.StartsWith($"urn:pulumi:{stack}::mlplatform::", urn, StringComparison.Ordinal));
         Assert.Contains($"urn:pulumi:{stack}::mlplatform::pulumi:pulumi:Stack$mlplatform:kubernetes:Tenancy::tenancy", urns);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Plan_resources_come_parents_first_then_by_urn_whatever_the_registration_order(string stack)
+    {
+        var plan = await StackPlans.Of(stack);
+
+        Assert.Equal("pulumi:pulumi:Stack", plan.Resources[0].Type);
+        var position = plan.Resources.Select((r, i) => (r.Urn, i)).ToDictionary(p => p.Urn, p => p.i);
+        Assert.All(plan.Resources.Skip(1), r => Assert.True(position[r.Parent!] < position[r.Urn], $"{r.Urn} comes before its parent"));
+        foreach (var siblings in plan.Resources.Skip(1).GroupBy(r => r.Parent))
+        {
+            var urns = siblings.Select(r => r.Urn).ToList();
+            Assert.Equal(urns.Order(StringComparer.Ordinal), urns);
+        }
+
+        // The same resources in another (reversed) registration order give the same plan.
+        var reversed = PlanRunner.InTreeOrder([plan.Resources[0], .. plan.Resources.Skip(1).Reverse()]);
+        Assert.Equal(plan.Resources.Select(r => r.Urn), reversed.Select(r => r.Urn));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Every_map_of_the_plan_document_is_sorted(string stack)
+    {
+        var plan = await StackPlans.Of(stack);
+        var document = JsonNode.Parse(plan.ToJson())!;
+
+        static void AssertSorted(JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case JsonObject map:
+                    var keys = map.Select(p => p.Key).ToList();
+                    Assert.True(keys.SequenceEqual(keys.Order(StringComparer.Ordinal)), $"{path} is not sorted");
+                    foreach (var (key, value) in map)
+                    {
+                        AssertSorted(value, $"{path}.{key}");
+                    }
+
+                    break;
+                case JsonArray list:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        AssertSorted(list[i], $"{path}[{i}]");
+                    }
+
+                    break;
+            }
+        }
+
+        AssertSorted(document["outputs"], "outputs");
+        foreach (var resource in document["resources"]!.AsArray())
+        {
+            AssertSorted(resource!["inputs"], $"{resource["urn"]}.inputs");
+        }
     }
 
     [Theory]
@@ -120,7 +188,7 @@ public class StackScenarioTests
     [MemberData(nameof(Stacks))]
     public async Task Every_release_and_custom_resource_fits_the_real_chart_and_crd(string stack)
     {
-        var plan = await Scenario.StackFileAsync(stack);
+        var plan = await StackPlans.Of(stack);
 
         var releases = plan.OfType("kubernetes:helm.sh/v3:Release").ToList();
         Assert.NotEmpty(releases);
@@ -156,7 +224,7 @@ public class StackScenarioTests
     [Fact]
     public async Task Namespace_guard_rails_wait_for_their_namespace()
     {
-        var plan = await Scenario.StackFileAsync("local");
+        var plan = await StackPlans.Of("local");
 
         var ns = plan.Get("kubernetes:core/v1:Namespace", "serving");
         Assert.Equal([ns.Urn], plan.Get("kubernetes:core/v1:ResourceQuota", "serving-quota").DependsOn.ToArray());
@@ -169,7 +237,7 @@ public class StackScenarioTests
     [Fact]
     public async Task Team_namespaces_get_an_inference_account_without_an_api_token()
     {
-        var plan = await Scenario.StackFileAsync("staging");
+        var plan = await StackPlans.Of("staging");
 
         var accounts = plan.OfType("kubernetes:core/v1:ServiceAccount")
             .Where(a => Name(a) == Tenancy.InferenceServiceAccountName)
@@ -182,7 +250,7 @@ public class StackScenarioTests
     [Fact]
     public async Task Team_quota_overrides_reach_the_cluster()
     {
-        var plan = await Scenario.StackFileAsync("staging");
+        var plan = await StackPlans.Of("staging");
 
         var hard = Namespaced(plan, "kubernetes:core/v1:ResourceQuota", "team-research").Single().Inputs["spec"]!["hard"]!;
         Assert.Equal("4", hard["requests.nvidia.com/gpu"]!.ToString());
