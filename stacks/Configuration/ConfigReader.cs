@@ -109,6 +109,7 @@ public static partial class ConfigReader
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
+        var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
         ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
@@ -156,6 +157,7 @@ public static partial class ConfigReader
             Aws = aws,
             Azure = azure,
             Gcp = gcp,
+            Storage = storage,
         };
     }
 

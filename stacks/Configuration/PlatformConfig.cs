@@ -64,6 +64,9 @@ public sealed record PlatformConfig
     /// <summary>Settings of the <c>gcp</c> target (<c>mlplatform:gcp</c>); null on the other targets.</summary>
     public GcpConfig? Gcp { get; init; }
 
+    /// <summary>The platform's StorageClasses (<c>mlplatform:storage</c>).</summary>
+    public StorageConfig Storage { get; init; } = StorageConfig.For(CloudKind.Existing);
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 

@@ -47,8 +47,10 @@ public class EksClusterTests
         Assert.False(cluster["accessConfig"]!["bootstrapClusterCreatorAdminPermissions"]!.GetValue<bool>());
         Assert.True(cluster["deletionProtection"]!.GetValue<bool>());
 
-        var key = Assert.Single(mocks.OfType("aws:kms/key:Key")).Json();
-        Assert.True(key["enableKeyRotation"]!.GetValue<bool>());
+        // Two keys: the secrets' envelope key and the volumes' key of the platform's StorageClasses.
+        var keys = mocks.OfType("aws:kms/key:Key").ToList();
+        Assert.Equal(new[] { "eks-secrets", "eks-volumes" }, keys.Select(k => k.Name!).Order(StringComparer.Ordinal).ToArray());
+        Assert.All(keys, k => Assert.True(k.Json()["enableKeyRotation"]!.GetValue<bool>()));
         var logGroup = mocks.Inputs("aws:cloudwatch/logGroup:LogGroup", "eks-control-plane");
         Assert.Equal("/aws/eks/ml/cluster", logGroup["name"]!.GetValue<string>());
         Assert.Equal(90, logGroup["retentionInDays"]!.AsInt());
