@@ -103,7 +103,7 @@ public static partial class ConfigReader
         }
 
         var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure) ?? GcpPrivateNetworkDefault(gcp), problems);
-        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
+        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, production, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
