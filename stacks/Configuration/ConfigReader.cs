@@ -167,6 +167,7 @@ public static partial class ConfigReader
     private static JsonElement? Parse(Func<string, string?> get, string name, JsonValueKind kind, List<ConfigProblem> problems)
     {
         var raw = get(name);
+        ConfigKeyTrace.Record(Key(name), kind == JsonValueKind.Array ? "object[]" : "object");
         if (raw is null)
         {
             return null;
