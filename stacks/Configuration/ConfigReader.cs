@@ -110,6 +110,8 @@ public static partial class ConfigReader
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
+        var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
+        var workloads = ReadWorkloads(ParseList(get, "workloads", problems), namespaces, nodePools, dataServices, addons, problems);
         ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
         var kubeContext = get("kubeContext");
@@ -156,6 +158,8 @@ public static partial class ConfigReader
             Aws = aws,
             Azure = azure,
             Gcp = gcp,
+            Workloads = workloads,
+            DataServices = dataServices,
         };
     }
 
@@ -216,6 +220,7 @@ public static partial class ConfigReader
             Kyverno = node.Bool("kyverno") ?? defaults.Kyverno,
             ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
             Keda = node.Bool("keda") ?? defaults.Keda,
+            CloudNativePg = node.Bool("cloudNativePg") ?? defaults.CloudNativePg,
         };
         node.RejectUnknownKeys();
 
@@ -522,6 +527,7 @@ public static partial class ConfigReader
 
             var quota = ReadQuota(node.Object("quota"), NamespaceQuota.TeamDefault);
             var limits = ReadLimits(node.Object("limits"), ContainerDefaults.TeamDefault);
+            var teamRole = ReadTeamRole(node);
             node.RejectUnknownKeys();
             if (name is not null)
             {
@@ -529,7 +535,7 @@ public static partial class ConfigReader
                 {
                     Name = name,
                     IsTeam = true,
-                    Role = NamespaceRole.GpuWorkloads,
+                    Role = teamRole,
                     PodSecurity = level,
                     Quota = quota,
                     Limits = limits,
