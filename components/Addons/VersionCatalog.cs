@@ -56,11 +56,18 @@ public static class VersionCatalog
     /// <summary>KEDA.</summary>
     public static ChartReference Keda { get; } = new("keda", "2.20.2", "https://kedacore.github.io/charts");
 
+    /// <summary>The CloudNativePG operator (PostgreSQL data services).</summary>
+    public static ChartReference CloudNativePg { get; } = new("cloudnative-pg", "0.29.0", "https://cloudnative-pg.github.io/charts");
+
+    /// <summary>Valkey, the Redis-compatible cache (the official valkey-io chart, not Bitnami).</summary>
+    public static ChartReference Valkey { get; } = new("valkey", "0.11.0", "https://valkey.io/valkey-helm/");
+
     /// <summary>Every chart of the catalog.</summary>
     public static ImmutableArray<ChartReference> All { get; } =
     [
         CertManager, EnvoyGateway, KubePrometheusStack, GpuOperator, KserveCrd, KserveResources, Mlflow,
         ArgoWorkflows, ArgoCd, Kyverno, ExternalSecrets, Karpenter, KarpenterCrd, Keda, AwsLoadBalancerController,
+        CloudNativePg, Valkey,
     ];
 
     /// <summary>

@@ -111,6 +111,8 @@ public static partial class ConfigReader
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
         var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
+        var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
+        var workloads = ReadWorkloads(ParseList(get, "workloads", problems), namespaces, nodePools, dataServices, addons, problems);
         ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
         var kubeContext = get("kubeContext");
@@ -158,6 +160,8 @@ public static partial class ConfigReader
             Azure = azure,
             Gcp = gcp,
             Storage = storage,
+            Workloads = workloads,
+            DataServices = dataServices,
         };
     }
 
@@ -219,6 +223,7 @@ public static partial class ConfigReader
             Kyverno = node.Bool("kyverno") ?? defaults.Kyverno,
             ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
             Keda = node.Bool("keda") ?? defaults.Keda,
+            CloudNativePg = node.Bool("cloudNativePg") ?? defaults.CloudNativePg,
         };
         node.RejectUnknownKeys();
 
@@ -525,6 +530,7 @@ public static partial class ConfigReader
 
             var quota = ReadQuota(node.Object("quota"), NamespaceQuota.TeamDefault);
             var limits = ReadLimits(node.Object("limits"), ContainerDefaults.TeamDefault);
+            var teamRole = ReadTeamRole(node);
             node.RejectUnknownKeys();
             if (name is not null)
             {
@@ -532,7 +538,7 @@ public static partial class ConfigReader
                 {
                     Name = name,
                     IsTeam = true,
-                    Role = NamespaceRole.GpuWorkloads,
+                    Role = teamRole,
                     PodSecurity = level,
                     Quota = quota,
                     Limits = limits,

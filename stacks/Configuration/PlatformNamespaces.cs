@@ -52,6 +52,9 @@ public static class PlatformNamespaces
     /// <summary>The namespace of the KEDA chart (not on Azure, where AKS runs KEDA as a managed add-on in kube-system).</summary>
     public const string Keda = "keda";
 
+    /// <summary>The namespace of the CloudNativePG operator.</summary>
+    public const string CloudNativePg = "cnpg-system";
+
     private static readonly NamespaceQuota ControllerQuota = new("50", "8", "16", "16Gi", "32Gi", "0", "50Gi");
 
     /// <summary>Every platform namespace the platform knows, whether or not the stack enables its add-on.</summary>
@@ -80,6 +83,9 @@ public static class PlatformNamespaces
 
         // The API server calls KEDA's admission webhooks (9443) and its external metrics API server (6443).
         new(Keda, a => a.Keda, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443, 6443]) { ExceptOn = CloudKind.Azure },
+
+        // The API server calls the CloudNativePG webhooks (9443); the operator calls the instance managers (8000).
+        new(CloudNativePg, a => a.CloudNativePg, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
     ];
 
     /// <summary>The default platform namespaces of a stack with these add-ons on this cloud.</summary>

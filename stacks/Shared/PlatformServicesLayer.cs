@@ -62,9 +62,9 @@ public static class PlatformServicesLayer
                 PriorityClassName = priorityClass,
                 Hostname = config.Gateway.Hostname,
                 TlsClusterIssuer = gatewayTls ? config.Gateway.Tls!.ClusterIssuer : null,
-                RouteRoles = publishGrafana
-                    ? [AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
-                    : [AllowMatrix.RoleLabel(NamespaceRole.Serving)],
+                RouteRoles = [.. (publishGrafana
+                    ? (string[])[AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
+                    : [AllowMatrix.RoleLabel(NamespaceRole.Serving)]).Union(WorkloadsLayer.RouteRoles(config))],
                 Labels = labels,
                 LoadBalancerClass = cloud.GatewayService.LoadBalancerClass,
                 ServiceAnnotations = cloud.GatewayService.Annotations,
