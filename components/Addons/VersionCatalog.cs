@@ -56,11 +56,22 @@ public static class VersionCatalog
     /// <summary>KEDA.</summary>
     public static ChartReference Keda { get; } = new("keda", "2.20.2", "https://kedacore.github.io/charts");
 
+    /// <summary>Loki (logs; grafana-community chart, app 3.7.6).</summary>
+    public static ChartReference Loki { get; } = new("loki", "18.11.0", "https://grafana-community.github.io/helm-charts");
+
+    /// <summary>Tempo, single binary (traces; grafana-community chart, app 2.10.8).</summary>
+    public static ChartReference Tempo { get; } = new("tempo", "2.2.4", "https://grafana-community.github.io/helm-charts");
+
+    /// <summary>The OpenTelemetry Collector (app 0.158.0): the OTLP endpoint and the node log collector.</summary>
+    public static ChartReference OpenTelemetryCollector { get; } =
+        new("opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts");
+
     /// <summary>Every chart of the catalog.</summary>
     public static ImmutableArray<ChartReference> All { get; } =
     [
         CertManager, EnvoyGateway, KubePrometheusStack, GpuOperator, KserveCrd, KserveResources, Mlflow,
         ArgoWorkflows, ArgoCd, Kyverno, ExternalSecrets, Karpenter, KarpenterCrd, Keda, AwsLoadBalancerController,
+        Loki, Tempo, OpenTelemetryCollector,
     ];
 
     /// <summary>
