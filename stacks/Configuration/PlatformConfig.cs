@@ -53,6 +53,9 @@ public sealed record PlatformConfig
     /// <summary>The shared ingress gateway (<c>mlplatform:gateway</c>).</summary>
     public required GatewayConfig Gateway { get; init; }
 
+    /// <summary>Logs and traces settings (<c>mlplatform:observability</c>).</summary>
+    public ObservabilityConfig Observability { get; init; } = ObservabilityConfig.For(DeploymentEnvironment.Development);
+
     /// <summary>Settings of the <c>existing</c> target; null on the clouds.</summary>
     public ExistingClusterConfig? Existing { get; init; }
 
