@@ -64,6 +64,12 @@ public sealed record PlatformConfig
     /// <summary>Settings of the <c>gcp</c> target (<c>mlplatform:gcp</c>); null on the other targets.</summary>
     public GcpConfig? Gcp { get; init; }
 
+    /// <summary>
+    /// The models the platform serves (<c>mlplatform:models</c>), the sample model (<c>mlplatform:kserve.sampleModel</c>)
+    /// first when it is on.
+    /// </summary>
+    public ImmutableArray<ModelConfig> Models { get; init; } = [];
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 

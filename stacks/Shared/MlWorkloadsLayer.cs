@@ -71,31 +71,6 @@ public static class MlWorkloadsLayer
         return new MlWorkloads(kserve, mlflow, argoWorkflows, argoCd);
     }
 
-    /// <summary>The sample model as the KServe component takes it, placed on its pool as the cloud selects and taints it.</summary>
-    public static InferenceModel SampleModel(SampleModelConfig sample, CloudIntegration? cloud = null) => new()
-    {
-        Name = SampleModelName,
-        Model = sample.Model,
-        Gpus = sample.Gpus,
-        Replicas = sample.Replicas,
-        Placement = NodePoolScheduling.PlacementOn(sample.NodePool, cloud ?? CloudIntegration.None),
-        CanaryModel = sample.CanaryModel,
-        CanaryTrafficPercent = sample.CanaryTrafficPercent,
-        ServiceAccountName = Tenancy.InferenceServiceAccountName,
-        MaxReplicas = sample.Autoscaled ? sample.MaxReplicas : null,
-        ExternallyScaled = sample.Autoscaled,
-    };
-
-    /// <summary>How KEDA scales the sample model: between its replica bounds, on vLLM's requests in flight read from the stack's Prometheus.</summary>
-    public static InferenceScaling SampleScaling(SampleModelConfig sample) => new()
-    {
-        InferenceService = SampleModelName,
-        Namespace = PlatformNamespaces.Serving,
-        MinReplicas = sample.Replicas,
-        MaxReplicas = sample.MaxReplicas,
-        PrometheusUrl = KubePrometheusStack.PrometheusUrl(PlatformNamespaces.Monitoring),
-    };
-
     /// <summary>The GPU pool that trains: the first labelled <c>mlplatform.io/workload: training</c>, else the first GPU pool; null without GPU pools.</summary>
     public static NodePoolConfig? TrainingPool(PlatformConfig config) =>
         config.NodePools.FirstOrDefault(p => p.IsGpu && p.Labels.GetValueOrDefault("mlplatform.io/workload") == TrainingWorkloadLabel)
@@ -105,8 +80,6 @@ public static class MlWorkloadsLayer
         PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
         var ns = tenancy.Namespaces[PlatformNamespaces.Kserve];
-        var sample = config.Kserve.SampleModel;
-        var serving = sample is null ? null : tenancy.Namespaces[PlatformNamespaces.Serving];
         var kserve = new Kserve("kserve", new KserveArgs
         {
             Namespace = ns.NamespaceName,
@@ -114,23 +87,11 @@ public static class MlWorkloadsLayer
             CertManager = services.CertManager,
             Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway), gateway.Https) : null,
             GatewayReady = services.Gateway?.Resource,
-            SampleModel = sample is null ? null : SampleModel(sample, cloud),
-            ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
-            ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],
             Labels = labels,
         }, options);
 
-        // KEDA scales the sample model on its load (KServe's external autoscaler class leaves the replicas to it).
-        if (sample is { Autoscaled: true } && kserve.SampleInferenceService is { } service && services.Keda is { } keda)
-        {
-            _ = new InferenceAutoscaler("sample-llm-autoscaler", new InferenceAutoscalerArgs
-            {
-                Scaling = SampleScaling(sample),
-                Ready = [service, .. keda.Release is { } release ? [release] : Array.Empty<Resource>()],
-                Labels = labels,
-            }, options);
-        }
-
+        // Every configured model, the sample model among them, is an InferenceService of its own.
+        _ = ServedModels.Deploy(config, tenancy, services, cloud, kserve, labels, options);
         return kserve;
     }
 
