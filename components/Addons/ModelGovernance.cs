@@ -17,7 +17,7 @@ public enum ModelStage
 
 /// <summary>
 /// The governance metadata of a served model, carried as labels and annotations of its InferenceService, where the
-/// platform's model governance policies check them (see <c>ModelGovernancePolicies</c>).
+/// platform's model governance policies check them (see <see cref="PolicySet.RequireModelGovernance"/>).
 /// </summary>
 public sealed record ModelGovernance
 {
