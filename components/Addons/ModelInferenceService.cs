@@ -34,11 +34,15 @@ public static class ModelInferenceService
         common.SetItems(model.Governance.Labels());
 
     /// <summary>The InferenceService's annotations: Standard mode, the autoscaler class when scaled externally, approval and lineage.</summary>
-    public static ImmutableDictionary<string, string> Annotations(ServedModel model, bool externallyScaled)
+    public static ImmutableDictionary<string, string> Annotations(ServedModel model)
     {
         var annotations = model.Governance.Annotations().Add(VllmInferenceService.DeploymentModeAnnotation, VllmInferenceService.StandardMode);
-        return externallyScaled ? annotations.Add(VllmInferenceService.AutoscalerClassAnnotation, VllmInferenceService.ExternalAutoscaler) : annotations;
+        return AutoscalerClass(model) is { } autoscalerClass ? annotations.Add(VllmInferenceService.AutoscalerClassAnnotation, autoscalerClass) : annotations;
     }
+
+    /// <summary>KServe's autoscaler class (vLLM models with an autoscaling record, as <see cref="InferenceModel.AutoscalerClass"/>); null otherwise.</summary>
+    public static string? AutoscalerClass(ServedModel model) =>
+        model.Runtime == ModelRuntime.Vllm && model.Autoscaling is not null ? AsVllm(model).AutoscalerClass : null;
 
     /// <summary>The InferenceService <c>spec</c>.</summary>
     public static Dictionary<string, object> Spec(ServedModel model) =>
@@ -52,8 +56,7 @@ public static class ModelInferenceService
         {
             Gpus = Math.Max(1, model.Gpus),
             Replicas = model.Scaling.MinReplicas,
-            MaxReplicas = model.Scaling.Fixed ? null : model.Scaling.MaxReplicas,
-            ExternallyScaled = !model.Scaling.Fixed,
+            Autoscaling = model.Autoscaling,
             Placement = model.Placement ?? GpuPlacement.AnyGpuNode,
             CanaryModel = model.Canary?.Source.Uri,
             CanaryTrafficPercent = model.Canary?.TrafficPercent ?? 0,

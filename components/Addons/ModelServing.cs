@@ -16,13 +16,7 @@ public sealed class ModelServingArgs
     /// <summary>What the InferenceService waits for: KServe's controller, the namespace, its service account, the PriorityClasses.</summary>
     public ImmutableArray<Resource> Ready { get; init; } = [];
 
-    /// <summary>
-    /// How the stable predictor is scaled on its load between the model's replica bounds; null keeps KServe's
-    /// replicas. Given, the InferenceService takes the <c>external</c> autoscaler class and a KEDA ScaledObject scales it.
-    /// </summary>
-    public InferenceScaling? Autoscaling { get; init; }
-
-    /// <summary>What the ScaledObject waits for besides the InferenceService (KEDA itself).</summary>
+    /// <summary>What the platform's ScaledObject (autoscaler class <c>external</c>) waits for besides the InferenceService (KEDA itself).</summary>
     public ImmutableArray<Resource> AutoscalingReady { get; init; } = [];
 
     /// <summary>Labels of the objects the platform creates directly.</summary>
@@ -49,7 +43,7 @@ public sealed class ModelServing : ComponentResource
             "serving.kserve.io/v1beta1",
             "InferenceService",
             AddonResources.Metadata(model.Name, model.Namespace, ModelInferenceService.Labels(model, args.Labels),
-                annotations: ModelInferenceService.Annotations(model, args.Autoscaling is not null)),
+                annotations: ModelInferenceService.Annotations(model)),
             ModelInferenceService.Spec(model).ToImmutableDictionary()), serviceOptions);
 
         if (model.Scaling.MinReplicas > 1)
@@ -68,11 +62,12 @@ public sealed class ModelServing : ComponentResource
             }, serviceOptions);
         }
 
-        if (args.Autoscaling is { } scaling)
+        // Class keda: KServe renders the ScaledObject itself; class external (a canary): the platform's own does.
+        if (ModelInferenceService.AutoscalerClass(model) == VllmInferenceService.ExternalAutoscaler && model.Autoscaling is { } autoscaling)
         {
             Autoscaler = new InferenceAutoscaler($"{model.Name}-autoscaler", new InferenceAutoscalerArgs
             {
-                Scaling = scaling,
+                Scaling = new InferenceScaling(model.Name, autoscaling),
                 Ready = [InferenceService, .. args.AutoscalingReady],
                 Labels = args.Labels,
             }, new ComponentResourceOptions { Parent = this });
@@ -95,7 +90,7 @@ public sealed class ModelServing : ComponentResource
     /// <summary>The PodDisruptionBudget; null with one replica.</summary>
     public K8s.Policy.V1.PodDisruptionBudget? DisruptionBudget { get; }
 
-    /// <summary>The KEDA autoscaler; null with fixed replicas.</summary>
+    /// <summary>The platform's KEDA ScaledObject (class external); null with fixed replicas or when KServe renders it (class keda).</summary>
     public InferenceAutoscaler? Autoscaler { get; }
 
     // Runs before anything is registered.
@@ -107,8 +102,8 @@ public sealed class ModelServing : ComponentResource
             throw new ArgumentException($"Model {args.Model.Name} needs 1 <= minReplicas <= maxReplicas.", nameof(args));
         }
 
-        return !scaling.Fixed && args.Autoscaling is null
-            ? throw new ArgumentException($"Model {args.Model.Name} has a replica range but nothing scales it; give an autoscaler or fix the replicas.", nameof(args))
+        return !scaling.Fixed && (args.Model.Autoscaling is null || args.Model.Runtime != ModelRuntime.Vllm)
+            ? throw new ArgumentException($"Model {args.Model.Name} has a replica range but nothing scales it; give a vLLM model an autoscaling record or fix the replicas.", nameof(args))
             : options;
     }
 }

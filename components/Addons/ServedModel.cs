@@ -61,6 +61,12 @@ public sealed record ServedModel
     /// <summary>Replica bounds.</summary>
     public ModelScaling Scaling { get; init; } = ModelScaling.Single;
 
+    /// <summary>
+    /// How KEDA scales the predictor between the <see cref="Scaling"/> bounds on the model server's load (the GPU
+    /// scheduling work's autoscaling record); required with a replica range, null with fixed replicas.
+    /// </summary>
+    public ModelAutoscaling? Autoscaling { get; init; }
+
     /// <summary>A canary; null for none.</summary>
     public ModelCanary? Canary { get; init; }
 

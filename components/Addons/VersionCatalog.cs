@@ -84,6 +84,9 @@ public static class VersionCatalog
                 ["aws-ebs-csi-driver"] = "v1.53.0-eksbuild.1",
                 // The agent's versions are not per Kubernetes minor; the one pinned with the 1.34 set below.
                 ["eks-pod-identity-agent"] = "v1.3.10-eksbuild.1",
+                // A public aws-cdk-lib (aws-eks-v2) configuration's per-Kubernetes-version add-on map lists
+                // v0.8.1-eksbuild.5 for Kubernetes 1.31 to 1.35; confirm with describe-addon-versions.
+                ["metrics-server"] = "v0.8.1-eksbuild.5",
             }.ToImmutableDictionary(),
             ["1.34"] = new Dictionary<string, string>
             {
@@ -96,6 +99,8 @@ public static class VersionCatalog
                 ["vpc-cni"] = "v1.21.1-eksbuild.1",
                 ["aws-ebs-csi-driver"] = "v1.54.0-eksbuild.1",
                 ["eks-pod-identity-agent"] = "v1.3.10-eksbuild.1",
+                // As for 1.33 above.
+                ["metrics-server"] = "v0.8.1-eksbuild.5",
             }.ToImmutableDictionary(),
         }.ToImmutableDictionary();
 

@@ -69,6 +69,7 @@ public static partial class ConfigReader
         Gpus = sample.Gpus,
         NodePool = sample.NodePool,
         Scaling = new ModelScaling(sample.Replicas, sample.Autoscaled ? sample.MaxReplicas : sample.Replicas),
+        Autoscaling = sample.Scaling,
         Canary = sample.CanaryModel is { } canary
             ? new ModelCanary(new ModelSource(ModelSourceKind.HuggingFace, VllmInferenceService.ModelUri(canary)), sample.CanaryTrafficPercent)
             : null,

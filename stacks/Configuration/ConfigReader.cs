@@ -103,13 +103,14 @@ public static partial class ConfigReader
         }
 
         var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure) ?? GcpPrivateNetworkDefault(gcp), problems);
-        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
+        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, production, problems);
         var models = ReadModels(ParseList(get, "models", problems), addons, nodePools, namespaces, kserve, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
+        var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
         ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
@@ -158,6 +159,7 @@ public static partial class ConfigReader
             Azure = azure,
             Gcp = gcp,
             Models = models,
+            Storage = storage,
         };
     }
 

@@ -38,6 +38,9 @@ public sealed record ModelConfig
     /// </summary>
     public ModelScaling Scaling { get; init; } = ModelScaling.Single;
 
+    /// <summary>How KEDA scales a replica range (target and scale-down delay).</summary>
+    public ModelScalingConfig Autoscaling { get; init; } = new();
+
     /// <summary>A canary; null for none.</summary>
     public ModelCanary? Canary { get; init; }
 

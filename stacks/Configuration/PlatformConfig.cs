@@ -70,6 +70,9 @@ public sealed record PlatformConfig
     /// </summary>
     public ImmutableArray<ModelConfig> Models { get; init; } = [];
 
+    /// <summary>The platform's StorageClasses (<c>mlplatform:storage</c>).</summary>
+    public StorageConfig Storage { get; init; } = StorageConfig.For(CloudKind.Existing);
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 

@@ -217,7 +217,7 @@ public static class PlatformServicesLayer
             KubeDns = cloud?.KubeDns ?? false,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,
-            StorageClass = config.Monitoring.StorageClass,
+            StorageClass = config.Monitoring.StorageClass ?? StoragePlan.ClassFor(config, cloud ?? CloudIntegration.None, StorageTier.Default),
             GrafanaHostname = gateway is null ? null : config.Monitoring.GrafanaHostname,
             Gateway = gateway is null ? null : (EnvoyGateway.GatewayName, PlatformNamespaces.Gateway),
             ScrapeTargets = targets.ToImmutable(),

@@ -30,6 +30,7 @@ public static class ServedModels
             CpuLimit = model.CpuLimit,
             Memory = model.Memory,
             Scaling = model.Scaling,
+            Autoscaling = Autoscaling(model),
             Canary = model.Canary,
             ServiceAccountName = Tenancy.InferenceServiceAccountName,
             PodLabels = cloud.PodLabelsFor(model.Namespace, Tenancy.InferenceServiceAccountName),
@@ -38,14 +39,15 @@ public static class ServedModels
     }
 
     /// <summary>How KEDA scales a model with a replica range (on vLLM's requests in flight); null for fixed replicas.</summary>
-    public static InferenceScaling? Autoscaling(ModelConfig model) => model.Scaling.Fixed
+    public static ModelAutoscaling? Autoscaling(ModelConfig model) => model.Scaling.Fixed
         ? null
-        : new InferenceScaling
+        : new ModelAutoscaling
         {
-            InferenceService = model.Name,
             Namespace = model.Namespace,
             MinReplicas = model.Scaling.MinReplicas,
             MaxReplicas = model.Scaling.MaxReplicas,
+            TargetRequestsPerReplica = model.Autoscaling.TargetRequestsPerReplica,
+            ScaleDownDelaySeconds = model.Autoscaling.ScaleDownDelaySeconds,
             PrometheusUrl = KubePrometheusStack.PrometheusUrl(PlatformNamespaces.Monitoring),
         };
 
@@ -57,8 +59,9 @@ public static class ServedModels
         .. config.Models.Select(model => new ModelServing(model.Name, new ModelServingArgs
         {
             Model = ToServedModel(model, config, cloud),
-            Ready = [kserve.ResourcesRelease, tenancy.Namespaces[model.Namespace], tenancy.InferenceServiceAccounts[model.Namespace], tenancy.PriorityClasses],
-            Autoscaling = Autoscaling(model),
+            // KServe's keda class needs the ScaledObject CRD (and KEDA's webhook) before it reconciles the model.
+            Ready = [kserve.ResourcesRelease, tenancy.Namespaces[model.Namespace], tenancy.InferenceServiceAccounts[model.Namespace], tenancy.PriorityClasses,
+                .. !model.Scaling.Fixed && services.Keda?.Release is { } kedaRelease ? [kedaRelease] : Array.Empty<Resource>()],
             AutoscalingReady = services.Keda?.Release is { } release ? [release] : [],
             Labels = labels,
         }, options)),

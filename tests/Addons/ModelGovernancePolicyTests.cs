@@ -168,7 +168,7 @@ public class ModelGovernancePolicyTests
         };
         var isvc = Json.Object("serving.kserve.io/v1beta1", "InferenceService", model.Name, model.Namespace, ModelInferenceService.Spec(model));
         isvc["metadata"]!["labels"] = Json.Of(ModelInferenceService.Labels(model, ImmutableDictionary<string, string>.Empty));
-        isvc["metadata"]!["annotations"] = Json.Of(ModelInferenceService.Annotations(model, externallyScaled: false));
+        isvc["metadata"]!["annotations"] = Json.Of(ModelInferenceService.Annotations(model));
         return isvc;
     }
 }

@@ -155,6 +155,8 @@ public class ModelServingTests
         var model = Model("hf://Qwen/Qwen2.5-0.5B-Instruct", ModelRuntime.Vllm, gpus: 1) with
         {
             Scaling = new ModelScaling(2, 4),
+            Autoscaling = new ModelAutoscaling { Namespace = "team-a", MinReplicas = 2, MaxReplicas = 4, PrometheusUrl = "http://prometheus:9090" },
+            Canary = new ModelCanary(ModelSource.Parse("hf://Qwen/Qwen2.5-1.5B-Instruct")!, 10),
             Governance = new ModelGovernance
             {
                 ModelName = "chat",
@@ -173,7 +175,6 @@ public class ModelServingTests
             {
                 Model = model,
                 Ready = [ns],
-                Autoscaling = new InferenceScaling { InferenceService = "churn", Namespace = "team-a", MinReplicas = 2, MaxReplicas = 4, PrometheusUrl = "http://prometheus:9090" },
                 Labels = ImmutableDictionary<string, string>.Empty.Add("app.kubernetes.io/part-of", "mlplatform"),
             });
         });
