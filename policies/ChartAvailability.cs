@@ -53,6 +53,7 @@ public static class ChartAvailability
         CertManager(), GatewayHelm(), KubePrometheusStack(), GpuOperator(),
         new("kserve-crd", "v0.20.0", []), KserveResources(), Mlflow(), ArgoWorkflows(), ArgoCd(), Kyverno(), ExternalSecrets(),
         Karpenter(), new("karpenter-crd", "1.14.1", []), Keda(), AwsLoadBalancerController(),
+        CloudNativePg(), Valkey(),
         Loki(), Tempo(), OpenTelemetryCollector(),
     ];
 
@@ -685,6 +686,56 @@ public static class ChartAvailability
                 Affinity = [V("affinity", new JsonObject())],
                 PriorityClass = [V("priorityClassName", "")],
                 PodLabels = Labels(("app.kubernetes.io/name", "opentelemetry-collector"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+    ]);
+
+    // cloudnative-pg 0.29.0: templates/deployment.yaml, `replicas: {{ .Values.replicaCount }}` (1); the chart has no
+    // PodDisruptionBudget template at this version (values.yaml has no podDisruptionBudget key). The operator
+    // elects a leader, and one replica is the supported setup: a drain restarts it elsewhere, the databases keep running.
+    private static ChartAvailabilityEntry CloudNativePg() => new("cloudnative-pg", "0.29.0",
+    [
+        new ChartComponent
+        {
+            Name = "cloudnative-pg",
+            Replicas = V("replicaCount", 1),
+            Budget = new PlatformBudget(Labels(("app.kubernetes.io/name", "cloudnative-pg"), ("app.kubernetes.io/instance", "{release}"))),
+            Scheduling = new SchedulingTemplate
+            {
+                Spread = [V("topologySpreadConstraints", new JsonArray())],
+                Affinity = [V("affinity", new JsonObject())],
+                PriorityClass = [V("priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "cloudnative-pg"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+    ]);
+
+    // valkey 0.11.0: templates/statefulset.yaml runs replica.replicas + 1 pods when replica.enabled (a primary and its
+    // replicas), one otherwise; the table reads replica.replicas, one less than the pods, which errs on the safe
+    // side. templates/poddisruptionbudget.yaml renders when podDisruptionBudget.enabled and replica.enabled:
+    // minAvailable when not null, else maxUnavailable when not null (default 1).
+    private static ChartAvailabilityEntry Valkey() => new("valkey", "0.11.0",
+    [
+        new ChartComponent
+        {
+            Name = "valkey",
+            Replicas = V("replica.replicas", 2),
+            EnabledWhen = ValueCondition.Always,
+            Budget = new ChartBudget
+            {
+                Switch = ValueCondition.All(ValueCondition.Truthy(V("podDisruptionBudget.enabled", false)), ValueCondition.Truthy(V("replica.enabled", false))),
+                // `not (kindIs "invalid" …)`: a null is skipped, an explicit 0 kept; Truthy differs only for 0, which
+                // the platform never sets.
+                Candidates = [Min(V("podDisruptionBudget.minAvailable", null)), Max(V("podDisruptionBudget.maxUnavailable", 1))],
+                Qualifier = BoundQualifier.Truthy,
+                Selection = BoundSelection.First,
+            },
+            Scheduling = new SchedulingTemplate
+            {
+                Spread = [V("topologySpreadConstraints", new JsonArray())],
+                Affinity = [V("affinity", new JsonObject())],
+                PriorityClass = [V("priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "valkey"), ("app.kubernetes.io/instance", "{release}")),
             },
         },
     ]);

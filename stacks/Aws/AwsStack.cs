@@ -274,6 +274,11 @@ public static partial class AwsStack
                 PriorityTier.Ladder[0].Name,
                 ImmutableDictionary<string, string>.Empty.Add(EksCluster.SystemNodeLabel, "system")), network.VpcId, loadBalancerControllerRole, kubernetes, [.. cluster.Ready, .. bindings]),
             NamespaceAllowRules = NamespaceAllowRules(config, aws, credentialNamespaces),
+            StorageClasses = new CloudStorageClasses
+            {
+                Default = EbsStorageClasses.Default(cluster.VolumesKeyArn),
+                Fast = EbsStorageClasses.Fast(cluster.VolumesKeyArn),
+            },
             ClusterAddons =
             [
                 tenancy =>

@@ -292,6 +292,11 @@ public static partial class AzureStack
             SpotNodeTaints = [AzureNodePools.SpotTaint],
             ProvidedKeda = config.Addons.Keda ? new ProvidedAddon(AksSystemNamespace) : null,
             NamespaceAllowRules = NamespaceAllowRules(config),
+            StorageClasses = new CloudStorageClasses
+            {
+                Default = AzureDiskStorageClasses.Default(),
+                Fast = AzureDiskStorageClasses.Fast(),
+            },
         };
 
         outputs["location"] = location;

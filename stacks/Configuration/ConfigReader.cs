@@ -103,14 +103,17 @@ public static partial class ConfigReader
         }
 
         var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure) ?? GcpPrivateNetworkDefault(gcp), problems);
-        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
+        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, production, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
+        var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
         var observability = ReadObservability(ParseObject(get, "observability", problems), environment, addons, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
+        var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
+        var workloads = ReadWorkloads(ParseList(get, "workloads", problems), namespaces, nodePools, dataServices, addons, problems);
         ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
         var kubeContext = get("kubeContext");
@@ -158,6 +161,9 @@ public static partial class ConfigReader
             Aws = aws,
             Azure = azure,
             Gcp = gcp,
+            Storage = storage,
+            Workloads = workloads,
+            DataServices = dataServices,
         };
     }
 
@@ -167,6 +173,7 @@ public static partial class ConfigReader
     private static JsonElement? Parse(Func<string, string?> get, string name, JsonValueKind kind, List<ConfigProblem> problems)
     {
         var raw = get(name);
+        ConfigKeyTrace.Record(Key(name), kind == JsonValueKind.Array ? "object[]" : "object");
         if (raw is null)
         {
             return null;
@@ -218,6 +225,7 @@ public static partial class ConfigReader
             Kyverno = node.Bool("kyverno") ?? defaults.Kyverno,
             ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
             Keda = node.Bool("keda") ?? defaults.Keda,
+            CloudNativePg = node.Bool("cloudNativePg") ?? defaults.CloudNativePg,
             Logging = node.Bool("logging") ?? defaults.Logging,
             Tracing = node.Bool("tracing") ?? defaults.Tracing,
         };
@@ -526,6 +534,7 @@ public static partial class ConfigReader
 
             var quota = ReadQuota(node.Object("quota"), NamespaceQuota.TeamDefault);
             var limits = ReadLimits(node.Object("limits"), ContainerDefaults.TeamDefault);
+            var teamRole = ReadTeamRole(node);
             node.RejectUnknownKeys();
             if (name is not null)
             {
@@ -533,7 +542,7 @@ public static partial class ConfigReader
                 {
                     Name = name,
                     IsTeam = true,
-                    Role = NamespaceRole.GpuWorkloads,
+                    Role = teamRole,
                     PodSecurity = level,
                     Quota = quota,
                     Limits = limits,

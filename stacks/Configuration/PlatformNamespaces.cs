@@ -52,6 +52,9 @@ public static class PlatformNamespaces
     /// <summary>The namespace of the KEDA chart (not on Azure, where AKS runs KEDA as a managed add-on in kube-system).</summary>
     public const string Keda = "keda";
 
+    /// <summary>The namespace of the CloudNativePG operator.</summary>
+    public const string CloudNativePg = "cnpg-system";
+
     /// <summary>The namespace of Loki (logs).</summary>
     public const string Loki = "loki";
 
@@ -92,6 +95,9 @@ public static class PlatformNamespaces
 
         // The API server calls KEDA's admission webhooks (9443) and its external metrics API server (6443).
         new(Keda, a => a.Keda, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443, 6443]) { ExceptOn = CloudKind.Azure },
+
+        // The API server calls the CloudNativePG webhooks (9443); the operator calls the instance managers (8000).
+        new(CloudNativePg, a => a.CloudNativePg, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
 
         // The logs and traces pipeline (stacks/Shared/TelemetryNetwork.cs opens exactly its edges). Loki and Tempo keep
         // their write-ahead logs (and, without a bucket, their data) on volumes; the node collector reads host paths.

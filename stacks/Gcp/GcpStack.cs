@@ -297,6 +297,11 @@ public static partial class GcpStack
             HasKubeProxy = false,
             KubeDns = true,
             ClusterReady = [.. nodePools.Pools.Values],
+            StorageClasses = new CloudStorageClasses
+            {
+                Default = PdStorageClasses.Default(regional: gcp.IsRegional),
+                Fast = PdStorageClasses.Fast(),
+            },
             PoolNodeSelectors = GcpNodePools.NodeSelectors(config),
             NamespaceAllowRules = MetadataServerRules(config, annotations.Keys.Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)])),
             ClusterAddons = computeClasses.IsEmpty

@@ -101,6 +101,12 @@ public sealed record CloudIntegration
     public ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>> NamespaceAllowRules { get; init; } =
         ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>>.Empty;
 
+    /// <summary>
+    /// The StorageClasses the cloud's CSI drivers offer the platform (encrypted SSD default, fast, ReadWriteMany);
+    /// <see cref="CloudStorageClasses.None"/> on an existing cluster, whose drivers the platform does not know.
+    /// </summary>
+    public CloudStorageClasses StorageClasses { get; init; } = CloudStorageClasses.None;
+
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>
         ServiceAccountAnnotations.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? [];
@@ -161,4 +167,23 @@ public sealed record GatewayServiceSettings
     /// Null when the cloud's controller is managed outside the cluster.
     /// </summary>
     public Func<Tenancy, Resource>? Controller { get; init; }
+}
+
+/// <summary>The specs of the platform's StorageClasses on one cloud; a null spec is a class the cloud cannot offer.</summary>
+public sealed record CloudStorageClasses
+{
+    /// <summary>No classes: an existing cluster.</summary>
+    public static CloudStorageClasses None { get; } = new();
+
+    /// <summary>The encrypted SSD class, the cluster default.</summary>
+    public StorageClassSpec? Default { get; init; }
+
+    /// <summary>The high-IOPS class for model-serving caches.</summary>
+    public StorageClassSpec? Fast { get; init; }
+
+    /// <summary>The ReadWriteMany class on the cloud's file service.</summary>
+    public StorageClassSpec? Shared { get; init; }
+
+    /// <summary>Resources the classes' volumes need before a claim can bind (CSI add-ons, mount targets), or none.</summary>
+    public ImmutableArray<Resource> Ready { get; init; } = [];
 }

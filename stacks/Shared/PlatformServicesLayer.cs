@@ -62,9 +62,9 @@ public static class PlatformServicesLayer
                 PriorityClassName = priorityClass,
                 Hostname = config.Gateway.Hostname,
                 TlsClusterIssuer = gatewayTls ? config.Gateway.Tls!.ClusterIssuer : null,
-                RouteRoles = publishGrafana
-                    ? [AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
-                    : [AllowMatrix.RoleLabel(NamespaceRole.Serving)],
+                RouteRoles = [.. (publishGrafana
+                    ? (string[])[AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
+                    : [AllowMatrix.RoleLabel(NamespaceRole.Serving)]).Union(WorkloadsLayer.RouteRoles(config))],
                 Labels = labels,
                 LoadBalancerClass = cloud.GatewayService.LoadBalancerClass,
                 ServiceAnnotations = cloud.GatewayService.Annotations,
@@ -212,7 +212,7 @@ public static class PlatformServicesLayer
             KubeDns = cloud?.KubeDns ?? false,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,
-            StorageClass = config.Monitoring.StorageClass,
+            StorageClass = config.Monitoring.StorageClass ?? StoragePlan.ClassFor(config, cloud ?? CloudIntegration.None, StorageTier.Default),
             GrafanaHostname = gateway is null ? null : config.Monitoring.GrafanaHostname,
             Gateway = gateway is null ? null : (EnvoyGateway.GatewayName, PlatformNamespaces.Gateway),
             ScrapeTargets = targets.ToImmutable(),
