@@ -110,6 +110,7 @@ public static partial class ConfigReader
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
         var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
+        var alerting = ReadAlerting(ParseObject(get, "alerting", problems), cloud, addons, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
         ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
@@ -158,6 +159,7 @@ public static partial class ConfigReader
             Azure = azure,
             Gcp = gcp,
             Storage = storage,
+            Alerting = alerting,
         };
     }
 

@@ -67,6 +67,9 @@ public sealed record PlatformConfig
     /// <summary>The platform's StorageClasses (<c>mlplatform:storage</c>).</summary>
     public StorageConfig Storage { get; init; } = StorageConfig.For(CloudKind.Existing);
 
+    /// <summary>Alertmanager's receivers (<c>mlplatform:alerting</c>).</summary>
+    public AlertingConfig Alerting { get; init; } = AlertingConfig.None;
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 
