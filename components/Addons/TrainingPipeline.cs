@@ -125,6 +125,9 @@ public sealed record TrainingPipeline
             .Add("templates", templates.ToArray());
     }
 
+    /// <summary>The pod annotation that keeps Karpenter from voluntarily disrupting the pod's node.</summary>
+    public const string DoNotDisruptAnnotation = "karpenter.sh/do-not-disrupt";
+
     private Dictionary<string, object> WorkspaceSpec()
     {
         var spec = new Dictionary<string, object>
@@ -149,6 +152,13 @@ public sealed record TrainingPipeline
             ["limits"] = new Dictionary<string, object> { ["cpu"] = "8", ["memory"] = "16Gi", [GpuPlacement.GpuResource] = gpus },
         });
         template["priorityClassName"] = TrainingPriorityClass;
+
+        // Karpenter neither consolidates nor drifts a node while a training step runs on it (an interrupted
+        // step loses its GPU hours); the pool's terminationGracePeriod still bounds a forced drain.
+        template["metadata"] = new Dictionary<string, object>
+        {
+            ["annotations"] = new Dictionary<string, object> { [DoNotDisruptAnnotation] = "true" },
+        };
         template["nodeSelector"] = TrainingPlacement.NodeSelectorMap();
         // A template's tolerations replace the workflow's: repeat them next to the GPU pool's.
         template["tolerations"] = PodToleration.List([PodToleration.Gpu, .. TrainingPlacement.PoolTolerations, .. Tolerations]);

@@ -97,7 +97,13 @@ public sealed class EksCluster : ComponentResource
     public const string SystemNodeTaint = "mlplatform.io/system";
 
     /// <summary>The managed add-ons every cluster runs, in the order of <see cref="Addons"/>.</summary>
-    public static ImmutableArray<string> CoreAddonNames { get; } = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"];
+    public static ImmutableArray<string> CoreAddonNames { get; } = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", MetricsServerAddon];
+
+    /// <summary>
+    /// The metrics-server add-on: EKS, unlike AKS and GKE, ships none, and resource-metric HPAs (KEDA's cpu and
+    /// memory triggers included) and <c>kubectl top</c> read the metrics API it serves.
+    /// </summary>
+    public const string MetricsServerAddon = "metrics-server";
 
     /// <summary>The Pod Identity agent add-on (with <see cref="WorkloadIdentityMode.PodIdentity"/> only).</summary>
     public const string PodIdentityAgentAddon = "eks-pod-identity-agent";
@@ -378,7 +384,8 @@ public sealed class EksCluster : ComponentResource
                 a.PodIdentityAssociations = new InputList<AddonPodIdentityAssociationArgs> { new AddonPodIdentityAssociationArgs { ServiceAccount = EbsCsiServiceAccount, RoleArn = ebsCsiRole.RoleArn } };
             }
         }, agent is null ? [SystemNodeGroup] : [SystemNodeGroup, agent]);
-        Addons = agent is null ? [vpcCni, kubeProxy, coreDns, ebsCsi] : [vpcCni, kubeProxy, coreDns, ebsCsi, agent];
+        var metricsServer = Addon(name, MetricsServerAddon, null, [SystemNodeGroup]);
+        Addons = agent is null ? [vpcCni, kubeProxy, coreDns, ebsCsi, metricsServer] : [vpcCni, kubeProxy, coreDns, ebsCsi, metricsServer, agent];
         NodeAddons = agent is null ? [coreDns, ebsCsi] : [coreDns, ebsCsi, agent];
 
         Kubeconfig = Output.Tuple(Cluster.Name, Cluster.Endpoint, CertificateAuthority)

@@ -205,6 +205,7 @@ public static partial class AwsStack
 
         // Alertmanager's receiver secrets, created by the operators in Secrets Manager (never in configuration).
         secretArns.AddRange(AlertingSecretArns(config, partition, region, accountId, secretKeys.Count > 0));
+        var telemetryStorage = TelemetryBucket(config, clusterName, region, tags, awsOptions, Identity, outputs);
 
         if (config.Addons.ExternalSecrets && secretArns.Count > 0)
         {
@@ -261,6 +262,7 @@ public static partial class AwsStack
         var integration = new CloudIntegration
         {
             ArtifactStoreUri = artifactStoreUri,
+            TelemetryStorage = telemetryStorage,
             Database = database,
             SecretStore = new SecretStoreBackend("aws-secrets-manager", ImmutableDictionary<string, Input<string>>.Empty.Add("region", region)),
             ServiceAccountAnnotations = annotations.ToImmutable(),

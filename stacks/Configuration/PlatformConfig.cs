@@ -53,6 +53,9 @@ public sealed record PlatformConfig
     /// <summary>The shared ingress gateway (<c>mlplatform:gateway</c>).</summary>
     public required GatewayConfig Gateway { get; init; }
 
+    /// <summary>Logs and traces settings (<c>mlplatform:observability</c>).</summary>
+    public ObservabilityConfig Observability { get; init; } = ObservabilityConfig.For(DeploymentEnvironment.Development);
+
     /// <summary>Settings of the <c>existing</c> target; null on the clouds.</summary>
     public ExistingClusterConfig? Existing { get; init; }
 
@@ -69,6 +72,12 @@ public sealed record PlatformConfig
 
     /// <summary>Alertmanager's receivers (<c>mlplatform:alerting</c>).</summary>
     public AlertingConfig Alerting { get; init; } = AlertingConfig.None;
+
+    /// <summary>Application services (<c>mlplatform:workloads</c>).</summary>
+    public ImmutableArray<WorkloadConfig> Workloads { get; init; } = [];
+
+    /// <summary>In-cluster data services (<c>mlplatform:dataServices</c>).</summary>
+    public ImmutableArray<DataServiceConfig> DataServices { get; init; } = [];
 
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;

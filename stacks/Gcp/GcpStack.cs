@@ -283,6 +283,8 @@ public static partial class GcpStack
             outputs["mlflowServiceAccount"] = mlflowIdentity.Email;
         }
 
+        var telemetryStorage = TelemetryBucket(config, clusterName, project, region, bucketCmek ? keys.Key(BucketKey) : null, After(cluster), After([.. keys.Grants]), annotations, outputs);
+
         // Every Kubernetes object goes through the cluster's endpoint, authenticated by the deployer's gcloud credentials.
         var kubernetes = new K8s.Provider("gke", new K8s.ProviderArgs
         {
@@ -294,6 +296,7 @@ public static partial class GcpStack
         var integration = new CloudIntegration
         {
             ArtifactStoreUri = artifactStoreUri,
+            TelemetryStorage = telemetryStorage,
             Database = database,
             SecretStore = new SecretStoreBackend("gcp-secret-manager", ImmutableDictionary<string, Input<string>>.Empty
                 .Add("projectID", project)

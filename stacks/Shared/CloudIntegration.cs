@@ -18,6 +18,12 @@ public sealed record CloudIntegration
     /// <summary>The MLflow artifact store, as a URI (<c>s3://bucket</c>, <c>gs://bucket</c>, <c>wasbs://container@account.blob.core.windows.net</c>).</summary>
     public Output<string>? ArtifactStoreUri { get; init; }
 
+    /// <summary>
+    /// The bucket Loki and Tempo keep logs and traces in, with the cloud identities of their service accounts in
+    /// <see cref="ServiceAccountAnnotations"/> (and <see cref="ServiceAccountPodLabels"/>); null keeps them on volumes.
+    /// </summary>
+    public TelemetryStorage? TelemetryStorage { get; init; }
+
     /// <summary>The MLflow backend database, when the cloud runs one.</summary>
     public DatabaseConnection? Database { get; init; }
 
@@ -109,6 +115,11 @@ public sealed record CloudIntegration
     public ImmutableDictionary<string, string> PodLabelsFor(string @namespace, string serviceAccount) =>
         ServiceAccountPodLabels.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? ImmutableDictionary<string, string>.Empty;
 }
+
+/// <summary>The object storage of the logs and traces pipeline, as a cloud hands it over.</summary>
+/// <param name="Uri">The bucket as a URI: <c>s3://bucket</c>, <c>gs://bucket</c> or <c>wasbs://container@account.blob.core.windows.net</c>.</param>
+/// <param name="Region">The bucket's region where its clients must be told (S3); null elsewhere.</param>
+public sealed record TelemetryStorage(Output<string> Uri, string? Region = null);
 
 /// <summary>An add-on the cloud runs in the cluster itself (no chart from the platform).</summary>
 /// <param name="Namespace">The namespace its pods run in.</param>

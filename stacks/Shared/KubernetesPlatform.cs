@@ -34,6 +34,8 @@ public static class KubernetesPlatform
         var services = PlatformServicesLayer.Deploy(config, tenancy, cloud, options);
 
         var workloads = MlWorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
+        var dataServices = DataServicesLayer.Deploy(config, tenancy, services, cloud, options);
+        var applications = WorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
 
         var outputs = new Dictionary<string, object?>
         {
@@ -45,6 +47,8 @@ public static class KubernetesPlatform
             ["secretStore"] = services.SecretStore?.Name,
             ["grafanaAdminSecret"] = services.Monitoring is null ? null : $"{PlatformNamespaces.Monitoring}/{KubePrometheusStack.GrafanaAdminSecret}",
         };
+        outputs["workloads"] = applications.Keys.Order(StringComparer.Ordinal).ToList();
+        outputs["dataServices"] = dataServices.Keys.Order(StringComparer.Ordinal).ToList();
         foreach (var (key, value) in workloads.Outputs())
         {
             outputs[key] = value;

@@ -62,9 +62,9 @@ public static class PlatformServicesLayer
                 PriorityClassName = priorityClass,
                 Hostname = config.Gateway.Hostname,
                 TlsClusterIssuer = gatewayTls ? config.Gateway.Tls!.ClusterIssuer : null,
-                RouteRoles = publishGrafana
-                    ? [AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
-                    : [AllowMatrix.RoleLabel(NamespaceRole.Serving)],
+                RouteRoles = [.. (publishGrafana
+                    ? (string[])[AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
+                    : [AllowMatrix.RoleLabel(NamespaceRole.Serving)]).Union(WorkloadsLayer.RouteRoles(config))],
                 Labels = labels,
                 LoadBalancerClass = cloud.GatewayService.LoadBalancerClass,
                 ServiceAnnotations = cloud.GatewayService.Annotations,
@@ -115,6 +115,8 @@ public static class PlatformServicesLayer
             }, In(PlatformNamespaces.Keda))
             : null;
 
+        var observability = ObservabilityLayer.Deploy(config, cloud, ns => In(ns));
+
         // The policies go in after every other release of this layer, so that the platform's own first install is
         // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
         var kyverno = addons.Kyverno
@@ -124,7 +126,7 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>()],
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;
@@ -220,6 +222,8 @@ public static class PlatformServicesLayer
             Dashboards = dashboards.ToImmutable(),
             Labels = labels,
             Receivers = AlertingPlan.Receivers(config),
+            AdditionalDataSources = ObservabilityLayer.DataSources(config),
+            ExemplarDestinations = ObservabilityLayer.ExemplarDestinations(config),
         };
     }
 

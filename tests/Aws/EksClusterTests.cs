@@ -147,7 +147,7 @@ public class EksClusterTests
         var mocks = await ComponentTest.RunAsync(() => _ = new EksCluster("eks", Args()));
         var addons = mocks.OfType("aws:eks/addon:Addon").Select(a => a.Json()).ToDictionary(a => a["addonName"]!.GetValue<string>());
 
-        Assert.Equal(new[] { "aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni" }, addons.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni" }, addons.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("""{"enableNetworkPolicy":"true"}""", addons["vpc-cni"]["configurationValues"]!.GetValue<string>());
         Assert.Equal("arn:aws:iam::123456789012:role/eks-ebs-csi", addons["aws-ebs-csi-driver"]["serviceAccountRoleArn"]!.GetValue<string>());
 
