@@ -61,6 +61,9 @@ public sealed class KubePrometheusStackArgs
     /// <summary>Labels of the objects the component creates.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>Alertmanager's receivers and routes; null keeps the chart's (everything to a null receiver).</summary>
+    public AlertReceivers? Receivers { get; init; }
+
     /// <summary>Grafana data sources beyond the stack's Prometheus (Loki, Tempo: <see cref="Observability.GrafanaDataSources"/>).</summary>
     public ImmutableArray<Dictionary<string, object>> AdditionalDataSources { get; init; } = [];
 
@@ -248,8 +251,18 @@ public sealed class KubePrometheusStack : ComponentResource
             };
         }
 
+        if (args.Receivers is not null)
+        {
+            // The operator mounts the Secret at AlertReceivers.MountPath; the config names files there, not values.
+            alertmanagerSpec["secrets"] = new[] { AlertReceivers.SecretName };
+        }
+
         var prometheus = new Dictionary<string, object> { ["prometheusSpec"] = prometheusSpec };
         var alertmanager = new Dictionary<string, object> { ["alertmanagerSpec"] = alertmanagerSpec };
+        if (args.Receivers is not null)
+        {
+            alertmanager["config"] = args.Receivers.Config();
+        }
         if (args.HighAvailability)
         {
             // `toYaml` of the map minus `enabled`: the chart's default minAvailable: 1 keeps one of the two replicas

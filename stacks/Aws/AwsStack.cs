@@ -203,6 +203,8 @@ public static partial class AwsStack
             outputs["mlflowRoleArn"] = mlflowRole.RoleArn;
         }
 
+        // Alertmanager's receiver secrets, created by the operators in Secrets Manager (never in configuration).
+        secretArns.AddRange(AlertingSecretArns(config, partition, region, accountId, secretKeys.Count > 0));
         var telemetryStorage = TelemetryBucket(config, clusterName, region, tags, awsOptions, Identity, outputs);
 
         if (config.Addons.ExternalSecrets && secretArns.Count > 0)
@@ -326,6 +328,23 @@ public static partial class AwsStack
         outputs["karpenterInterruptionQueue"] = karpenterAws.QueueName;
         outputs["nodePools"] = AwsNodePools.Summary(config);
         return new AwsPlatform(integration, kubernetes, outputs);
+    }
+
+    /// <summary>
+    /// The ARNs of the alerting secrets external-secrets reads (Secrets Manager appends six random characters to a
+    /// secret's name); none without receivers or without the platform's own secrets, whose key the read policy names.
+    /// </summary>
+    private static IEnumerable<Output<string>> AlertingSecretArns(
+        PlatformConfig config, Output<string> partition, string region, Output<string> accountId, bool hasPlatformSecrets)
+    {
+        if (!hasPlatformSecrets)
+        {
+            return [];
+        }
+
+        return new[] { config.Alerting.SlackSecret, config.Alerting.PagerDutySecret, config.Alerting.WatchdogSecret }
+            .OfType<string>()
+            .Select(name => Output.Format($"arn:{partition}:secretsmanager:{region}:{accountId}:secret:{name}-??????"));
     }
 
     /// <summary>

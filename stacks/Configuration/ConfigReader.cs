@@ -111,6 +111,7 @@ public static partial class ConfigReader
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
         var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
+        var alerting = ReadAlerting(ParseObject(get, "alerting", problems), cloud, addons, problems);
         var observability = ReadObservability(ParseObject(get, "observability", problems), environment, addons, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
         var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
@@ -164,6 +165,7 @@ public static partial class ConfigReader
             Gcp = gcp,
             Models = models,
             Storage = storage,
+            Alerting = alerting,
             Workloads = workloads,
             DataServices = dataServices,
         };

@@ -76,6 +76,9 @@ public sealed record PlatformConfig
     /// <summary>The platform's StorageClasses (<c>mlplatform:storage</c>).</summary>
     public StorageConfig Storage { get; init; } = StorageConfig.For(CloudKind.Existing);
 
+    /// <summary>Alertmanager's receivers (<c>mlplatform:alerting</c>).</summary>
+    public AlertingConfig Alerting { get; init; } = AlertingConfig.None;
+
     /// <summary>Application services (<c>mlplatform:workloads</c>).</summary>
     public ImmutableArray<WorkloadConfig> Workloads { get; init; } = [];
 

@@ -235,6 +235,19 @@ public static partial class GcpStack
                 : null;
             if (externalSecretsIdentity is not null)
             {
+                // Alertmanager's receiver secrets: created by the operators in Secret Manager before `pulumi up`.
+                foreach (var (secret, i) in new[] { config.Alerting.SlackSecret, config.Alerting.PagerDutySecret, config.Alerting.WatchdogSecret }
+                    .OfType<string>().Select((secret, i) => (secret, i)))
+                {
+                    _ = new Pulumi.Gcp.SecretManager.SecretIamMember($"alerting-secret-reader-{i}", new Pulumi.Gcp.SecretManager.SecretIamMemberArgs
+                    {
+                        Project = project,
+                        SecretId = secret,
+                        Role = CloudSqlPostgres.SecretAccessorRole,
+                        Member = externalSecretsIdentity.Member,
+                    }, new CustomResourceOptions { Parent = externalSecretsIdentity });
+                }
+
                 annotations[externalSecretsIdentity.ServiceAccountKey] = externalSecretsIdentity.Annotations;
                 outputs["externalSecretsServiceAccount"] = externalSecretsIdentity.Email;
             }

@@ -101,6 +101,8 @@ public static class PlatformServicesLayer
             }, In(PlatformNamespaces.ExternalSecrets))
             : null;
 
+        AlertingPlan.DeploySecrets(config, monitoring, externalSecrets, tenancy, labels, options);
+
         // KEDA from its chart, unless the cloud runs it as a managed add-on (its CRDs then come with the cluster).
         var keda = addons.Keda && cloud.ProvidedKeda is null
             ? new Keda("keda", new KedaArgs
@@ -226,6 +228,7 @@ public static class PlatformServicesLayer
             AlertGroups = alerts.ToImmutable(),
             Dashboards = dashboards.ToImmutable(),
             Labels = labels,
+            Receivers = AlertingPlan.Receivers(config),
             AdditionalDataSources = ObservabilityLayer.DataSources(config),
             ExemplarDestinations = ObservabilityLayer.ExemplarDestinations(config),
         };

@@ -178,7 +178,7 @@ public class GcpStackScenarioTests
         var secretsAccount = plan.Outputs["externalSecretsServiceAccount"]!.GetValue<string>();
         var bucketGrant = Assert.Single(plan.OfType("gcp:storage/bucketIAMMember:BucketIAMMember")).Inputs;
         Assert.Equal(($"serviceAccount:{mlflowAccount}", "roles/storage.objectAdmin"), (bucketGrant["member"]!.GetValue<string>(), bucketGrant["role"]!.GetValue<string>()));
-        var secretGrant = Assert.Single(plan.OfType("gcp:secretmanager/secretIamMember:SecretIamMember")).Inputs;
+        var secretGrant = Assert.Single(plan.OfType("gcp:secretmanager/secretIamMember:SecretIamMember"), g => g.Name.StartsWith("mlflow-db", StringComparison.Ordinal)).Inputs;
         Assert.Equal(($"serviceAccount:{secretsAccount}", $"{ProductionCluster}-mlflow-database"), (secretGrant["member"]!.GetValue<string>(), secretGrant["secretId"]!.GetValue<string>()));
         // Neither identity holds a project-wide role; the only project role is the nodes'.
         Assert.Equal("roles/container.defaultNodeServiceAccount", Assert.Single(plan.OfType("gcp:projects/iAMMember:IAMMember")).Inputs["role"]!.GetValue<string>());
