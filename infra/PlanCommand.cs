@@ -61,12 +61,13 @@ public static class PlanCommand
             return 1;
         }
 
-        return await RunAsync(config, json, output, error, manifests: manifests).ConfigureAwait(false);
+        return await RunAsync(config, json, output, error, manifests: manifests, projectDirectory: projectDirectory).ConfigureAwait(false);
     }
 
     /// <summary>Plans a loaded stack configuration, reports it and runs the gate (the command without its arguments).</summary>
     internal static async Task<int> RunAsync(
-        StackConfigFile config, string? json, TextWriter output, TextWriter error, PlanMocks? mocks = null, string? manifests = null)
+        StackConfigFile config, string? json, TextWriter output, TextWriter error, PlanMocks? mocks = null, string? manifests = null,
+        string? projectDirectory = null)
     {
         var stack = config.StackName;
         PlanResult plan;
@@ -81,6 +82,25 @@ public static class PlanCommand
         }
 
         await output.WriteAsync(PlanReport.Render(plan)).ConfigureAwait(false);
+        PriceTable? prices;
+        try
+        {
+            prices = (projectDirectory ?? FindProjectDirectory(Directory.GetCurrentDirectory())) is { } directory ? PriceTable.Load(directory, stack) : null;
+        }
+        catch (InvalidDataException e)
+        {
+            await error.WriteLineAsync($"plan of stack '{stack}' failed: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        if (prices is not null)
+        {
+            var cost = CostEstimate.Of(plan, prices);
+            plan = plan with { Cost = cost.ToJson() };
+            await output.WriteLineAsync().ConfigureAwait(false);
+            await output.WriteAsync(cost.Render()).ConfigureAwait(false);
+        }
+
         if (json is not null)
         {
             await File.WriteAllTextAsync(json, plan.ToJson()).ConfigureAwait(false);

@@ -13,7 +13,7 @@ namespace MlPlatform.Infra.Plan;
 /// <param name="Provider">The explicit provider reference (<c>URN::ID</c>), or null.</param>
 /// <param name="Inputs">The inputs exactly as the engine received them, as JSON.</param>
 /// <param name="Protected">True when the resource was registered with <c>Protect = true</c> (not part of the JSON document).</param>
-/// <param name="DependsOn">URNs of the explicit <c>DependsOn</c> resources (not part of the JSON document).</param>
+/// <param name="DependsOn">URNs of the explicit <c>DependsOn</c> resources (<c>dependsOn</c> in the JSON document, sorted).</param>
 public sealed record PlannedResource(
     string Urn, string Type, string Name, bool Custom, string? Parent, string? Provider, JsonObject Inputs,
     bool Protected = false, ImmutableArray<string> DependsOn = default);
@@ -29,6 +29,9 @@ public sealed record PlannedResource(
 /// <param name="Outputs">The stack outputs, secrets shown as <c>[secret]</c>.</param>
 public sealed record PlanResult(string Project, string Stack, string Cloud, ImmutableArray<PlannedResource> Resources, JsonObject Outputs)
 {
+    /// <summary>The cost estimate (<see cref="CostEstimate.ToJson"/>), the top-level <c>cost</c> of the JSON document; null when not estimated.</summary>
+    public JsonObject? Cost { get; init; }
+
     /// <summary>The plan as the JSON document of <c>plan --json</c>.</summary>
     public string ToJson()
     {
@@ -43,6 +46,7 @@ public sealed record PlanResult(string Project, string Stack, string Cloud, Immu
                 ["custom"] = r.Custom,
                 ["parent"] = r.Parent,
                 ["provider"] = r.Provider,
+                ["dependsOn"] = new JsonArray([.. (r.DependsOn.IsDefault ? [] : r.DependsOn).Order(StringComparer.Ordinal).Select(d => (JsonNode)JsonValue.Create(d))]),
                 ["inputs"] = r.Inputs.DeepClone(),
             });
         }
@@ -55,6 +59,11 @@ public sealed record PlanResult(string Project, string Stack, string Cloud, Immu
             ["resources"] = resources,
             ["outputs"] = Outputs.DeepClone(),
         };
+        if (Cost is not null)
+        {
+            document["cost"] = Cost.DeepClone();
+        }
+
         return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -32,10 +32,10 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Contains("Namespaces (Pod Security level", output, StringComparison.Ordinal);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = document.RootElement;
-        Assert.Equal(["project", "stack", "cloud", "resources", "outputs"], root.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["project", "stack", "cloud", "resources", "outputs", "cost"], root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("local", root.GetProperty("stack").GetString());
         var first = root.GetProperty("resources")[0];
-        Assert.Equal(["urn", "type", "name", "custom", "parent", "provider", "inputs"], first.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["urn", "type", "name", "custom", "parent", "provider", "dependsOn", "inputs"], first.EnumerateObject().Select(p => p.Name).ToArray());
     }
 
     [Fact]

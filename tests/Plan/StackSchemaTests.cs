@@ -42,7 +42,9 @@ public sealed class StackSchemaTests
         {
             if (StackSchema.Resolve(schema, key, out var parent, out var missing) is null)
             {
-                problems.AppendLine(missing == "[]"
+                problems.AppendLine(missing != "[]" && StackSchema.Segments(key)[^1] != missing
+                    ? $"- ConfigReader reads {key} ({kind}) but {StackSchema.RelativePath} does not declare its parent \"{missing}\" yet (see that key's line)."
+                    : missing == "[]"
                     ? $"- ConfigReader reads {key} ({kind}) but {StackSchema.RelativePath} has no \"items\" at {parent}: declare it as a list, "
                         + $"e.g. {StackSchema.Skeleton("object[]").ToJsonString()}."
                     : $"- ConfigReader reads {key} ({kind}) but {StackSchema.RelativePath} does not declare it: add "
