@@ -37,6 +37,15 @@ public sealed record TrainingPipeline
     /// <summary>Size of the workspace volume shared by the steps.</summary>
     public string WorkspaceSize { get; init; } = "20Gi";
 
+    /// <summary>The StorageClass of the workspace volume; null for the cluster default.</summary>
+    public string? WorkspaceStorageClass { get; init; }
+
+    /// <summary>
+    /// The workspace's access mode: <c>ReadWriteMany</c> on a shared file system, so that steps on different nodes
+    /// (CPU preparation, GPU training) mount it at once; <c>ReadWriteOnce</c> pins every step to the first one's node.
+    /// </summary>
+    public string WorkspaceAccessMode { get; init; } = "ReadWriteOnce";
+
     private const string Workspace = "/workspace";
 
     /// <summary>The WorkflowTemplate <c>spec</c>.</summary>
@@ -106,11 +115,7 @@ public sealed record TrainingPipeline
                 new Dictionary<string, object>
                 {
                     ["metadata"] = new Dictionary<string, object> { ["name"] = "workspace" },
-                    ["spec"] = new Dictionary<string, object>
-                    {
-                        ["accessModes"] = new object[] { "ReadWriteOnce" },
-                        ["resources"] = new Dictionary<string, object> { ["requests"] = new Dictionary<string, object> { ["storage"] = WorkspaceSize } },
-                    },
+                    ["spec"] = WorkspaceSpec(),
                 },
             })
             .Add("volumes", new object[]
@@ -122,6 +127,21 @@ public sealed record TrainingPipeline
 
     /// <summary>The pod annotation that keeps Karpenter from voluntarily disrupting the pod's node.</summary>
     public const string DoNotDisruptAnnotation = "karpenter.sh/do-not-disrupt";
+
+    private Dictionary<string, object> WorkspaceSpec()
+    {
+        var spec = new Dictionary<string, object>
+        {
+            ["accessModes"] = new object[] { WorkspaceAccessMode },
+            ["resources"] = new Dictionary<string, object> { ["requests"] = new Dictionary<string, object> { ["storage"] = WorkspaceSize } },
+        };
+        if (WorkspaceStorageClass is not null)
+        {
+            spec["storageClassName"] = WorkspaceStorageClass;
+        }
+
+        return spec;
+    }
 
     private Dictionary<string, object> Train()
     {

@@ -56,11 +56,29 @@ public static class VersionCatalog
     /// <summary>KEDA.</summary>
     public static ChartReference Keda { get; } = new("keda", "2.20.2", "https://kedacore.github.io/charts");
 
+    /// <summary>The CloudNativePG operator (PostgreSQL data services).</summary>
+    public static ChartReference CloudNativePg { get; } = new("cloudnative-pg", "0.29.0", "https://cloudnative-pg.github.io/charts");
+
+    /// <summary>Valkey, the Redis-compatible cache (the official valkey-io chart, not Bitnami).</summary>
+    public static ChartReference Valkey { get; } = new("valkey", "0.11.0", "https://valkey.io/valkey-helm/");
+
+    /// <summary>Loki (logs; grafana-community chart, app 3.7.6).</summary>
+    public static ChartReference Loki { get; } = new("loki", "18.11.0", "https://grafana-community.github.io/helm-charts");
+
+    /// <summary>Tempo, single binary (traces; grafana-community chart, app 2.10.8).</summary>
+    public static ChartReference Tempo { get; } = new("tempo", "2.2.4", "https://grafana-community.github.io/helm-charts");
+
+    /// <summary>The OpenTelemetry Collector (app 0.158.0): the OTLP endpoint and the node log collector.</summary>
+    public static ChartReference OpenTelemetryCollector { get; } =
+        new("opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts");
+
     /// <summary>Every chart of the catalog.</summary>
     public static ImmutableArray<ChartReference> All { get; } =
     [
         CertManager, EnvoyGateway, KubePrometheusStack, GpuOperator, KserveCrd, KserveResources, Mlflow,
         ArgoWorkflows, ArgoCd, Kyverno, ExternalSecrets, Karpenter, KarpenterCrd, Keda, AwsLoadBalancerController,
+        CloudNativePg, Valkey,
+        Loki, Tempo, OpenTelemetryCollector,
     ];
 
     /// <summary>

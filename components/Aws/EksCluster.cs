@@ -137,6 +137,22 @@ public sealed class EksCluster : ComponentResource
         }, child);
         SecretsKeyArn = secretsKey.Arn;
 
+        // The platform's StorageClasses encrypt EBS (and EFS) volumes with their own key, not the account's default
+        // aws/ebs key: its policy and rotation are the stack's, and deleting the stack cannot orphan readable disks.
+        var volumesKey = new Key($"{name}-volumes", new KeyArgs
+        {
+            Description = $"Encryption of the persistent volumes of {args.Name}",
+            EnableKeyRotation = true,
+            DeletionWindowInDays = 30,
+            Tags = AwsTags.Of(tags),
+        }, new CustomResourceOptions { Parent = this, Protect = true }); // losing it makes every volume unreadable
+        _ = new Pulumi.Aws.Kms.Alias($"{name}-volumes", new Pulumi.Aws.Kms.AliasArgs
+        {
+            Name = $"alias/{args.Name}-volumes",
+            TargetKeyId = volumesKey.KeyId,
+        }, child);
+        VolumesKeyArn = volumesKey.Arn;
+
         // Created before the cluster so that EKS writes into a log group with a retention, not an unbounded one.
         var logGroup = new LogGroup($"{name}-control-plane", new LogGroupArgs
         {
@@ -347,6 +363,7 @@ public sealed class EksCluster : ComponentResource
         };
         var ebsCsiRole = ServiceAccountIdentity.Create($"{name}-ebs-csi", identity, new ServiceAccountPermissions(
             "kube-system", EbsCsiServiceAccount, $"EBS CSI driver of {args.Name}",
+            InlinePolicy: volumesKey.Arn.Apply(IamPolicies.VolumeEncryption),
             ManagedPolicyArns: [AwsPolicy("service-role/AmazonEBSCSIDriverPolicy")]),
             new ComponentResourceOptions { Parent = this }, createAssociation: false);
 
@@ -426,6 +443,9 @@ public sealed class EksCluster : ComponentResource
 
     /// <summary>The KMS key that envelope-encrypts Kubernetes secrets.</summary>
     public Output<string> SecretsKeyArn { get; }
+
+    /// <summary>The KMS key the platform's StorageClasses encrypt volumes with.</summary>
+    public Output<string> VolumesKeyArn { get; }
 
     /// <summary>The system node group.</summary>
     public NodeGroup SystemNodeGroup { get; }

@@ -29,4 +29,10 @@ public enum NamespaceRole
 
     /// <summary>GitOps delivery (Argo CD).</summary>
     Delivery,
+
+    /// <summary>
+    /// Application services (a team namespace with <c>role: application</c>): no role edges at all, only the openings
+    /// its workloads declare (callers and dependencies) and Prometheus's scrapes.
+    /// </summary>
+    Application,
 }

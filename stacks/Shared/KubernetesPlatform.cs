@@ -20,6 +20,12 @@ public static class KubernetesPlatform
         options.DependsOn.AddRange(cloud.ClusterReady.Select(r => (Input<Resource>)r).ToList());
 
         var tenancy = new Tenancy("tenancy", TenancyPlan.Build(config, cloud), options);
+        var storageClasses = StoragePlan.Classes(config, cloud);
+        if (!storageClasses.IsEmpty)
+        {
+            _ = new StorageClasses("storage-classes", new StorageClassesArgs { Classes = storageClasses, Labels = TenancyPlan.CommonLabels(config) }, options);
+        }
+
         foreach (var addon in cloud.ClusterAddons)
         {
             addon(tenancy);
@@ -28,6 +34,8 @@ public static class KubernetesPlatform
         var services = PlatformServicesLayer.Deploy(config, tenancy, cloud, options);
 
         var workloads = MlWorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
+        var dataServices = DataServicesLayer.Deploy(config, tenancy, services, cloud, options);
+        var applications = WorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
 
         var outputs = new Dictionary<string, object?>
         {
@@ -39,6 +47,8 @@ public static class KubernetesPlatform
             ["secretStore"] = services.SecretStore?.Name,
             ["grafanaAdminSecret"] = services.Monitoring is null ? null : $"{PlatformNamespaces.Monitoring}/{KubePrometheusStack.GrafanaAdminSecret}",
         };
+        outputs["workloads"] = applications.Keys.Order(StringComparer.Ordinal).ToList();
+        outputs["dataServices"] = dataServices.Keys.Order(StringComparer.Ordinal).ToList();
         foreach (var (key, value) in workloads.Outputs())
         {
             outputs[key] = value;

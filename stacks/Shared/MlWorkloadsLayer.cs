@@ -167,6 +167,7 @@ public static class MlWorkloadsLayer
             ArtifactStoreUri = cloud.ArtifactStoreUri is { } uri ? (Input<string>)uri : null,
             ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
             PodLabels = cloud.PodLabelsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
+            StorageClassName = StoragePlan.ClassFor(config, cloud, StorageTier.Default),
             Labels = labels,
         }, options);
     }
@@ -188,6 +189,8 @@ public static class MlWorkloadsLayer
                 TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : NodePoolScheduling.PlacementOn(pool, cloud),
                 Tolerations = NodePoolScheduling.SpotTolerations(config, cloud),
                 MlflowTrackingUri = mlflow is null ? null : Mlflow.TrackingUriIn(PlatformNamespaces.Mlflow),
+                WorkspaceStorageClass = StoragePlan.ClassFor(config, cloud, StorageTier.Shared) ?? StoragePlan.ClassFor(config, cloud, StorageTier.Default),
+                WorkspaceAccessMode = StoragePlan.SharedIsReadWriteMany(config, cloud) ? "ReadWriteMany" : "ReadWriteOnce",
             },
             Labels = labels,
         }, options);

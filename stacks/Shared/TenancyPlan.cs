@@ -49,7 +49,7 @@ public static class TenancyPlan
             Labels = labels,
             Quota = ns.Quota,
             ContainerDefaults = ns.Limits,
-            AllowRules = [.. AllowMatrix.RulesFor(ns, config, kedaNamespace), .. cloud.NamespaceAllowRules.GetValueOrDefault(ns.Name, [])],
+            AllowRules = [.. AllowMatrix.RulesFor(ns, config, kedaNamespace), .. cloud.NamespaceAllowRules.GetValueOrDefault(ns.Name, []), .. WorkloadEdges.RulesFor(ns, config)],
         };
     }
 }
