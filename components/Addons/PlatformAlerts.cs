@@ -104,6 +104,18 @@ public static class PlatformAlerts
             "The certificate has not been ready for 15 minutes: the listener or webhook that uses it may be serving an expired certificate or none."),
     ]);
 
+    /// <summary>
+    /// The admission audit alert: a policy in Enforce mode denied a request (a blocked deployment, or a production
+    /// model someone tried to delete), from Kyverno's <c>kyverno_policy_results_total</c> of admission requests.
+    /// </summary>
+    public static AlertGroup PolicyDenials() => new("mlplatform-policies",
+    [
+        new("PolicyEnforceDenials", "warning", 0, null,
+            "sum by (policy_name, rule_name, resource_namespace, resource_kind, resource_request_operation) (increase(kyverno_policy_results_total{rule_result=\"fail\", policy_validation_mode=\"enforce\", resource_request_operation=~\"create|update|delete\"}[5m])) > 0",
+            "Kyverno denied a {{ $labels.resource_request_operation }} of {{ $labels.resource_kind }} in {{ $labels.resource_namespace }} ({{ $labels.policy_name }}/{{ $labels.rule_name }})",
+            "An enforcing policy rejected an admission request in the last 5 minutes. The decision is recorded in Kyverno's events and metrics; check who made the request and whether the policy or the resource needs to change."),
+    ]);
+
     /// <summary>A PrometheusRule spec of one group.</summary>
     public static Dictionary<string, object> Spec(AlertGroup group) => new()
     {

@@ -124,4 +124,19 @@ public static class PlatformScrapeTargets
         Path = "/stats/prometheus",
         Pods = true,
     };
+
+    /// <summary>
+    /// Kyverno's controllers (admission, background, cleanup, reports): pods labelled
+    /// <c>app.kubernetes.io/part-of: kyverno</c>, metrics on container port 8000. The source of every admission and
+    /// background decision (<c>kyverno_policy_results_total</c>, <c>kyverno_admission_requests_total</c>); the
+    /// PolicyReports the reports controller writes keep the per-resource record.
+    /// </summary>
+    public static ScrapeTarget Kyverno(string @namespace) => new()
+    {
+        Name = "kyverno",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty.Add("app.kubernetes.io/part-of", Addons.Kyverno.ReleaseName),
+        TargetPort = 8000,
+        Pods = true,
+    };
 }

@@ -13,7 +13,7 @@ public sealed record ClusterPolicyDefinition(string Name, ImmutableDictionary<st
 /// The platform's admission policies, built from typed settings. Each rule states which namespaces it leaves out
 /// and why: enforcement must never block the platform's own charts.
 /// </summary>
-public sealed record PolicySet
+public sealed partial record PolicySet
 {
     /// <summary>The label the platform puts on every namespace it manages (tenancy layer).</summary>
     public const string ManagedNamespaceLabel = "app.kubernetes.io/part-of";
@@ -44,7 +44,7 @@ public sealed record PolicySet
 
     /// <summary>Every policy, in a stable order.</summary>
     public ImmutableArray<ClusterPolicyDefinition> All() =>
-        [RequireLimits(), DisallowLatestTag(), RestrictRegistries(), RequireLabels(), GenerateDefaultDeny()];
+        [RequireLimits(), DisallowLatestTag(), RestrictRegistries(), RequireLabels(), GenerateDefaultDeny(), RequireModelGovernance(), ProtectProductionModels()];
 
     /// <summary>
     /// Every container of a Pod must have CPU and memory limits. Checked on Pods only (autogen off): in the

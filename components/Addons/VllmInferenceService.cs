@@ -58,8 +58,12 @@ public static class VllmInferenceService
     public static IReadOnlyDictionary<string, string> PredictorPodLabels(string inferenceService) => TopologySpread.Labels(
         ("serving.kserve.io/inferenceservice", inferenceService), ("component", "predictor"));
 
-    /// <summary>The KServe model URI of a Hugging Face model id (<c>owner/name</c>).</summary>
-    public static string ModelUri(string huggingFaceModel) => $"hf://{huggingFaceModel}";
+    /// <summary>
+    /// The KServe model URI of a Hugging Face model id (<c>owner/name</c>); a URI (<c>hf://</c>, <c>s3://</c>, ...) is
+    /// taken as it is.
+    /// </summary>
+    public static string ModelUri(string huggingFaceModel) =>
+        huggingFaceModel.Contains("://", StringComparison.Ordinal) ? huggingFaceModel : $"hf://{huggingFaceModel}";
 
     /// <summary>The InferenceService <c>spec</c>: the stable predictor, and a canary when one is configured.</summary>
     public static Dictionary<string, object> Spec(InferenceModel model)

@@ -104,6 +104,7 @@ public static partial class ConfigReader
 
         var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure) ?? GcpPrivateNetworkDefault(gcp), problems);
         var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, production, problems);
+        var models = ReadModels(ParseList(get, "models", problems), addons, nodePools, namespaces, kserve, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
@@ -161,6 +162,7 @@ public static partial class ConfigReader
             Aws = aws,
             Azure = azure,
             Gcp = gcp,
+            Models = models,
             Storage = storage,
             Workloads = workloads,
             DataServices = dataServices,

@@ -67,6 +67,12 @@ public sealed record PlatformConfig
     /// <summary>Settings of the <c>gcp</c> target (<c>mlplatform:gcp</c>); null on the other targets.</summary>
     public GcpConfig? Gcp { get; init; }
 
+    /// <summary>
+    /// The models the platform serves (<c>mlplatform:models</c>), the sample model (<c>mlplatform:kserve.sampleModel</c>)
+    /// first when it is on.
+    /// </summary>
+    public ImmutableArray<ModelConfig> Models { get; init; } = [];
+
     /// <summary>The platform's StorageClasses (<c>mlplatform:storage</c>).</summary>
     public StorageConfig Storage { get; init; } = StorageConfig.For(CloudKind.Existing);
 

@@ -105,12 +105,6 @@ public static class MlWorkloadsLayer
         PlatformConfig config, Tenancy tenancy, PlatformServices services, CloudIntegration cloud, ImmutableDictionary<string, string> labels, ComponentResourceOptions options)
     {
         var ns = tenancy.Namespaces[PlatformNamespaces.Kserve];
-        var sample = config.Kserve.SampleModel;
-        var serving = sample is null ? null : tenancy.Namespaces[PlatformNamespaces.Serving];
-        var model = sample is null ? null : SampleModel(sample, cloud);
-
-        // KServe's keda class needs the ScaledObject CRD (and KEDA's webhook) before it reconciles the model.
-        Resource[] kedaReady = model?.Autoscaling is not null && services.Keda?.Release is { } kedaRelease ? [kedaRelease] : [];
         var kserve = new Kserve("kserve", new KserveArgs
         {
             Namespace = ns.NamespaceName,
@@ -118,24 +112,11 @@ public static class MlWorkloadsLayer
             CertManager = services.CertManager,
             Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway), gateway.Https) : null,
             GatewayReady = services.Gateway?.Resource,
-            SampleModel = model,
-            ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
-            ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses, .. kedaReady],
             Labels = labels,
         }, options);
 
-        // KServe renders the ScaledObject itself (class keda) unless a canary forces class external: then the
-        // platform's own ScaledObject scales the stable predictor.
-        if (model is { ExternallyScaled: true, Autoscaling: { } autoscaling } && kserve.SampleInferenceService is { } service && services.Keda is { } keda)
-        {
-            _ = new InferenceAutoscaler("sample-llm-autoscaler", new InferenceAutoscalerArgs
-            {
-                Scaling = new InferenceScaling(SampleModelName, autoscaling),
-                Ready = [service, .. keda.Release is { } release ? [release] : Array.Empty<Resource>()],
-                Labels = labels,
-            }, options);
-        }
-
+        // Every configured model, the sample model among them, is an InferenceService of its own.
+        _ = ServedModels.Deploy(config, tenancy, services, cloud, kserve, labels, options);
         return kserve;
     }
 

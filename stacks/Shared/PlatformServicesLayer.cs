@@ -200,6 +200,13 @@ public static class PlatformServicesLayer
             alerts.Add(PlatformAlerts.Keda());
         }
 
+        if (addons.Kyverno)
+        {
+            // Every admission decision is auditable: results scraped from each controller, denials alerted on.
+            targets.Add(PlatformScrapeTargets.Kyverno(PlatformNamespaces.Kyverno));
+            alerts.Add(PlatformAlerts.PolicyDenials());
+        }
+
         dashboards.Add(PlatformDashboards.Cost());
 
         return new KubePrometheusStackArgs

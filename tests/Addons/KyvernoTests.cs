@@ -51,7 +51,7 @@ public class KyvernoTests
     {
         var policies = Policies(enforce).All();
 
-        Assert.Equal(["require-resource-limits", "disallow-latest-tag", "restrict-image-registries", "require-platform-labels", "generate-default-deny"],
+        Assert.Equal(["require-resource-limits", "disallow-latest-tag", "restrict-image-registries", "require-platform-labels", "generate-default-deny", "require-model-governance", "protect-production-models"],
             policies.Select(p => p.Name));
         foreach (var policy in policies)
         {
@@ -165,7 +165,7 @@ public class KyvernoTests
         Assert.Equal("https://kyverno.github.io/kyverno/", release["repositoryOpts"]!["repo"]!.GetValue<string>());
 
         var policies = mocks.OfType("kubernetes:kyverno.io/v1:ClusterPolicy");
-        Assert.Equal(5, policies.Count);
+        Assert.Equal(7, policies.Count);
         foreach (var policy in policies)
         {
             Assert.True(recorder.DependsOn(policy.Type!, policy.Name!, "kubernetes:helm.sh/v3:Release", "kyverno"));

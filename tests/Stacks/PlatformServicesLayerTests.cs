@@ -254,12 +254,16 @@ public class PlatformServicesLayerTests
         var (all, _, _) = await DeployAsync(Config());
         var monitors = all.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
         Assert.Equal(["argo-workflows-controller", "cert-manager", "dcgm-exporter", "inference-services", "kserve-controller", "mlflow"], monitors);
-        Assert.Equal(6, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(7, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+
+        // Kyverno's decisions are scraped from its pods and enforce-mode denials alerted on.
+        Assert.Contains(all.OfType("kubernetes:monitoring.coreos.com/v1:PodMonitor"), m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>() == "kyverno");
+        Assert.Contains(all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule"), r => Json.Of(r.Inputs)["metadata"]!["name"]!.GetValue<string>() == "mlplatform-policies");
 
         var (some, _, _) = await DeployAsync(Config("staging", ("addons", new { gpuOperator = false, mlflow = false, argoWorkflows = false })));
         var remaining = some.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
         Assert.Equal(["cert-manager", "inference-services", "kserve-controller"], remaining);
-        Assert.Equal(3, some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(4, some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
     }
 
     [Fact]
