@@ -21,6 +21,13 @@ public static class ImageCatalog
     /// <summary>PyTorch with CUDA for the pipeline's GPU training step.</summary>
     public static ContainerImage PyTorchCuda { get; } = new("docker.io/pytorch/pytorch", "2.8.0-cuda12.8-cudnn9-runtime");
 
+    /// <summary>
+    /// The Kubernetes pause image: the warm-capacity placeholders that keep a Karpenter pool's minimum nodes up
+    /// (AWS only, from registry.k8s.io, which the AWS stacks allow); not in <see cref="All"/>, whose registries every
+    /// stack must allow.
+    /// </summary>
+    public static ContainerImage Pause { get; } = new("registry.k8s.io/pause", "3.10");
+
     /// <summary>Every image of the catalog.</summary>
     public static ImmutableArray<ContainerImage> All { get; } = [Vllm, Mlflow, Python, PyTorchCuda];
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MlPlatform.Components.Addons;
 using MlPlatform.Components.Aws;
 using MlPlatform.Stacks.Configuration;
 using MlPlatform.Stacks.Shared;
@@ -83,6 +84,14 @@ public static class AwsNodePools
         !pool.IsGpu ? KarpenterDisruption.Consolidating("1m")
         : pool.Labels.GetValueOrDefault(WorkloadLabel) == MlWorkloadsLayer.TrainingWorkloadLabel ? KarpenterDisruption.Training
         : KarpenterDisruption.Consolidating("10m") with { TerminationGracePeriod = "1h" };
+
+    /// <summary>The pools whose configured minimum Karpenter must be helped to keep, with their placement.</summary>
+    public static ImmutableArray<WarmPool> WarmPools(PlatformConfig config) =>
+        [.. config.NodePools.Where(p => p.Min > 0).Select(p => new WarmPool(
+            p.Name,
+            p.Min,
+            ImmutableDictionary<string, string>.Empty.Add(PoolLabel, p.Name),
+            [.. NodePoolScheduling.NodeTaints(p, CloudIntegration.None).Select(t => new PodToleration(t.Key, t.Effect))]))];
 
     /// <summary>The node label that names a pool's workload.</summary>
     public const string WorkloadLabel = "mlplatform.io/workload";

@@ -306,6 +306,20 @@ public static partial class AwsStack
                         // them until the pools are gone and their instances terminated.
                         DependsOn = [.. cluster.Ready, karpenterAws, .. bindings],
                     });
+
+                    // Karpenter has no minimum: placeholders keep each pool's configured minimum of nodes up.
+                    var warm = AwsNodePools.WarmPools(config);
+                    if (warm.Length > 0)
+                    {
+                        _ = new Components.Addons.WarmCapacity("warm-capacity", new Components.Addons.WarmCapacityArgs
+                        {
+                            Namespace = ns.NamespaceName,
+                            Pools = warm,
+                            PriorityClassName = PriorityTier.Ladder[^1].Name,
+                            Ready = [ns, tenancy.PriorityClasses],
+                            Labels = TenancyPlan.CommonLabels(config),
+                        }, new ComponentResourceOptions { Provider = kubernetes, DependsOn = [.. cluster.Ready, .. bindings] });
+                    }
                 },
             ],
         };
