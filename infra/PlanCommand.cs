@@ -5,25 +5,26 @@ using Pulumi;
 namespace MlPlatform.Infra;
 
 /// <summary>
-/// <c>plan --stack NAME [--json FILE] [--dir PROJECT_DIR]</c>: the offline plan of a stack. Prints the component
-/// tree and a summary, optionally writes the plan as JSON, then runs the policy gate (<see cref="PlanRules"/>).
+/// <c>plan --stack NAME [--json FILE] [--manifests FILE] [--dir PROJECT_DIR]</c>: the offline plan of a stack. Prints the
+/// component tree and a summary, optionally writes the plan as JSON and its Kubernetes objects as YAML, then runs the policy gate (<see cref="PlanRules"/>).
 /// Exits 1 on invalid configuration, program failure or a broken policy, 2 on bad usage.
 /// </summary>
 public static class PlanCommand
 {
     /// <summary>The usage line.</summary>
-    public const string Usage = "usage: dotnet run --project infra -- plan --stack <name> [--json <file>] [--dir <project dir>]";
+    public const string Usage = "usage: dotnet run --project infra -- plan --stack <name> [--json <file>] [--manifests <file>] [--dir <project dir>]";
 
     /// <summary>Runs the command.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        string? stack = null, json = null, dir = null;
+        string? stack = null, json = null, manifests = null, dir = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--stack" or "-s" when i + 1 < args.Length: stack = args[++i]; break;
                 case "--json" when i + 1 < args.Length: json = args[++i]; break;
+                case "--manifests" when i + 1 < args.Length: manifests = args[++i]; break;
                 case "--dir" when i + 1 < args.Length: dir = args[++i]; break;
                 default:
                     await error.WriteLineAsync($"unknown argument '{args[i]}'\n{Usage}").ConfigureAwait(false);
@@ -60,11 +61,12 @@ public static class PlanCommand
             return 1;
         }
 
-        return await RunAsync(config, json, output, error).ConfigureAwait(false);
+        return await RunAsync(config, json, output, error, manifests: manifests).ConfigureAwait(false);
     }
 
     /// <summary>Plans a loaded stack configuration, reports it and runs the gate (the command without its arguments).</summary>
-    internal static async Task<int> RunAsync(StackConfigFile config, string? json, TextWriter output, TextWriter error, PlanMocks? mocks = null)
+    internal static async Task<int> RunAsync(
+        StackConfigFile config, string? json, TextWriter output, TextWriter error, PlanMocks? mocks = null, string? manifests = null)
     {
         var stack = config.StackName;
         PlanResult plan;
@@ -83,6 +85,12 @@ public static class PlanCommand
         {
             await File.WriteAllTextAsync(json, plan.ToJson()).ConfigureAwait(false);
             await output.WriteLineAsync($"plan written to {json}").ConfigureAwait(false);
+        }
+
+        if (manifests is not null)
+        {
+            await File.WriteAllTextAsync(manifests, PlanManifests.Render(plan)).ConfigureAwait(false);
+            await output.WriteLineAsync($"Kubernetes objects written to {manifests}").ConfigureAwait(false);
         }
 
         var violations = PlanRules.Check(plan.ToPolicyItems());

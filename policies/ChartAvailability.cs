@@ -54,6 +54,7 @@ public static class ChartAvailability
         new("kserve-crd", "v0.20.0", []), KserveResources(), Mlflow(), ArgoWorkflows(), ArgoCd(), Kyverno(), ExternalSecrets(),
         Karpenter(), new("karpenter-crd", "1.14.1", []), Keda(), AwsLoadBalancerController(),
         CloudNativePg(), Valkey(),
+        Loki(), Tempo(), OpenTelemetryCollector(),
     ];
 
     /// <summary>The entry of a chart version, or null.</summary>
@@ -600,6 +601,91 @@ public static class ChartAvailability
                 Presets = [new(ValueCondition.All(ValueCondition.Falsy(V("affinity", new JsonObject())), ValueCondition.Truthy(V("configureDefaultAffinity", true))), [Host])],
                 PriorityClass = [V("priorityClassName", "system-cluster-critical")],
                 PodLabels = Labels(("app.kubernetes.io/name", "aws-load-balancer-controller"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+    ]);
+
+    // templates/_pdb.tpl (loki.pdb), used by monolithic/, write/, read/ and backend/pdb.yaml: rendered when the
+    // component's podDisruptionBudget.enabled holds and it runs more than one replica (or its autoscaler's minimum
+    // does), with the component's deprecated maxUnavailable and every non-null key of its podDisruptionBudget map
+    // (the same bound from both: the map's wins). The monolithic budget merges the top-level podDisruptionBudget in.
+    // Priority: the component's priorityClassName, else defaults.priorityClassName (loki.priorityClassName helper).
+    private static ChartAvailabilityEntry Loki()
+    {
+        ChartComponent Component(string name, string prefix, int replicas, object? maxUnavailable, string component) => new()
+        {
+            Name = name,
+            Replicas = V($"{prefix}.replicas", replicas),
+            AutoscalingWhen = ValueCondition.Truthy(V($"{prefix}.autoscaling.enabled", false)),
+            AutoscalingMinimum = V($"{prefix}.autoscaling.minReplicas", prefix == "backend" ? 3 : prefix == "singleBinary" ? 1 : 2),
+            Budget = new ChartBudget
+            {
+                Switch = ValueCondition.All(ValueCondition.Truthy(V($"{prefix}.podDisruptionBudget.enabled", true)), ValueCondition.ReplicasAbove(1)),
+                Candidates =
+                [
+                    Max(maxUnavailable is null ? Absent($"{prefix}.maxUnavailable") : V($"{prefix}.maxUnavailable", maxUnavailable)),
+                    Min(V($"{prefix}.podDisruptionBudget.minAvailable", null)),
+                    Max(V($"{prefix}.podDisruptionBudget.maxUnavailable", null)),
+                ],
+                Qualifier = BoundQualifier.Present,
+                Selection = BoundSelection.Every,
+            },
+            Scheduling = new SchedulingTemplate
+            {
+                Spread = [V($"{prefix}.topologySpreadConstraints", new JsonArray())],
+                PriorityClass = [V($"{prefix}.priorityClassName", null), V("defaults.priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "loki"), ("app.kubernetes.io/instance", "{release}"), ("app.kubernetes.io/component", component)),
+            },
+        };
+
+        return new("loki", "18.11.0",
+        [
+            Component("single-binary", "singleBinary", 0, null, "single-binary"),
+            Component("write", "write", 3, 1, "write"),
+            Component("read", "read", 3, 1, "read"),
+            Component("backend", "backend", 3, 1, "backend"),
+        ]);
+    }
+
+    // templates/statefulset.yaml: `replicas: {{ .Values.replicas }}`; the chart has no PodDisruptionBudget template.
+    private static ChartAvailabilityEntry Tempo() => new("tempo", "2.2.4",
+    [
+        new ChartComponent
+        {
+            Name = "tempo",
+            Replicas = V("replicas", 1),
+            Budget = new NoBudget("the chart (single binary) has no PodDisruptionBudget template"),
+            Scheduling = new SchedulingTemplate
+            {
+                Affinity = [V("affinity", new JsonObject())],
+                PriorityClass = [V("priorityClassName", null)],
+                PodLabels = Labels(("app.kubernetes.io/name", "tempo"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+    ]);
+
+    // templates/pdb.yaml: rendered in deployment and statefulset modes when podDisruptionBudget.enabled, with each
+    // truthy bound. A daemonset release runs one pod per node (no budget, replicaCount unused: one replica here).
+    // templates/_pod.tpl copies affinity and topologySpreadConstraints as given, priorityClassName when set.
+    private static ChartAvailabilityEntry OpenTelemetryCollector() => new("opentelemetry-collector", "0.170.0",
+    [
+        new ChartComponent
+        {
+            Name = "opentelemetry-collector",
+            Replicas = V("replicaCount", 1),
+            AutoscalingWhen = ValueCondition.Truthy(V("autoscaling.enabled", false)),
+            AutoscalingMinimum = V("autoscaling.minReplicas", 1),
+            Budget = new ChartBudget
+            {
+                Switch = ValueCondition.Truthy(V("podDisruptionBudget.enabled", false)),
+                Candidates = [Min(Absent("podDisruptionBudget.minAvailable")), Max(Absent("podDisruptionBudget.maxUnavailable"))],
+            },
+            Scheduling = new SchedulingTemplate
+            {
+                Spread = [V("topologySpreadConstraints", new JsonArray())],
+                Affinity = [V("affinity", new JsonObject())],
+                PriorityClass = [V("priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "opentelemetry-collector"), ("app.kubernetes.io/instance", "{release}")),
             },
         },
     ]);

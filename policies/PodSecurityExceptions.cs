@@ -18,6 +18,9 @@ public static class PodSecurityExceptions
         ["monitoring"] =
             "prometheus-node-exporter (kube-prometheus-stack) needs hostNetwork, hostPID and host path mounts "
             + "to read node metrics.",
+        ["log-collector"] =
+            "The node log collector (OpenTelemetry Collector DaemonSet, logsCollection preset) mounts the host paths "
+            + "/var/log/pods and /var/lib/docker/containers read-only and runs as root to read every pod's log files.",
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
     /// <summary>True when the namespace may be privileged; <paramref name="reason"/> says why.</summary>

@@ -1,53 +1,20 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using MlPlatform.Components.Kubernetes;
 using Pulumi;
 using K8s = Pulumi.Kubernetes;
 
 namespace MlPlatform.Components.Addons;
 
-/// <summary>How an InferenceService's stable predictor is scaled on its load.</summary>
-public sealed record InferenceScaling
+/// <summary>What an <see cref="InferenceAutoscaler"/> scales: an InferenceService's stable predictor, on its model autoscaling settings.</summary>
+/// <param name="InferenceService">The InferenceService (KServe names its stable predictor Deployment <c>NAME-predictor</c>).</param>
+/// <param name="Autoscaling">The bounds, target, delay and Prometheus of the scaling.</param>
+public sealed record InferenceScaling(string InferenceService, ModelAutoscaling Autoscaling)
 {
-    /// <summary>The InferenceService (KServe names its stable predictor Deployment <c>NAME-predictor</c>).</summary>
-    public required string InferenceService { get; init; }
-
     /// <summary>The InferenceService's namespace.</summary>
-    public required string Namespace { get; init; }
-
-    /// <summary>Fewest replicas.</summary>
-    public int MinReplicas { get; init; } = 1;
-
-    /// <summary>Most replicas.</summary>
-    public int MaxReplicas { get; init; } = 3;
-
-    /// <summary>
-    /// The requests in flight (running plus queued in vLLM) one replica should carry: KEDA adds replicas when the
-    /// average goes above it.
-    /// </summary>
-    public int TargetRequestsPerReplica { get; init; } = 8;
-
-    /// <summary>How often KEDA reads the metric, in seconds.</summary>
-    public int PollingIntervalSeconds { get; init; } = 15;
-
-    /// <summary>How long the load must stay low before a replica is removed, in seconds (GPU nodes are slow to come back).</summary>
-    public int CooldownSeconds { get; init; } = 300;
-
-    /// <summary>The Prometheus KEDA queries (the in-cluster URL of the monitoring stack's Prometheus).</summary>
-    public required string PrometheusUrl { get; init; }
+    public string Namespace => Autoscaling.Namespace;
 
     /// <summary>The Deployment KServe creates for the stable predictor.</summary>
     public string TargetDeployment => VllmInferenceService.PredictorDeployment(InferenceService);
-
-    /// <summary>
-    /// The load of the stable predictor: vLLM's running and waiting requests summed over its pods (the Service label
-    /// keeps a canary's pods out). An AverageValue target divides it by the replica count.
-    /// </summary>
-    public string Query()
-    {
-        var selector = $"{{namespace=\"{Namespace}\", service=\"{TargetDeployment}\"}}";
-        return $"sum(vllm:num_requests_running{selector}) + sum(vllm:num_requests_waiting{selector})";
-    }
 }
 
 /// <summary>Inputs of <see cref="InferenceAutoscaler"/>.</summary>
@@ -66,8 +33,10 @@ public sealed class InferenceAutoscalerArgs
 /// <summary>
 /// A KEDA ScaledObject that scales the stable predictor of an InferenceService (autoscaler class <c>external</c>, so
 /// KServe neither creates an HPA nor resets the replica count) on the model server's request load read from
-/// Prometheus, not on CPU: a GPU model server is saturated long before its CPUs are. Works wherever KEDA runs (the
-/// chart or a cloud's managed add-on); a canary keeps the fixed replicas KServe gives it.
+/// Prometheus, not on CPU: a GPU model server is saturated long before its CPUs are. Used where KServe's own
+/// <c>keda</c> class cannot be (an InferenceService with a canary, whose fixed Deployment KServe v0.20 would give a
+/// trigger-less ScaledObject); works wherever KEDA runs (the chart or a cloud's managed add-on); the canary keeps
+/// the fixed replicas KServe gives it.
 /// </summary>
 public sealed class InferenceAutoscaler : ComponentResource
 {
@@ -76,6 +45,9 @@ public sealed class InferenceAutoscaler : ComponentResource
 
     /// <summary>The ScaledObject API version.</summary>
     public const string ApiVersion = "keda.sh/v1alpha1";
+
+    /// <summary>How often KEDA reads the metric, in seconds.</summary>
+    public const int PollingIntervalSeconds = 15;
 
     /// <summary>The name of the Prometheus trigger.</summary>
     public const string TriggerName = "requests-in-flight";
@@ -96,8 +68,8 @@ public sealed class InferenceAutoscaler : ComponentResource
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["target"] = scaling.TargetDeployment,
-            ["minReplicas"] = scaling.MinReplicas,
-            ["maxReplicas"] = scaling.MaxReplicas,
+            ["minReplicas"] = scaling.Autoscaling.Floor,
+            ["maxReplicas"] = scaling.Autoscaling.MaxReplicas,
         });
     }
 
@@ -105,21 +77,23 @@ public sealed class InferenceAutoscaler : ComponentResource
     public K8s.ApiExtensions.CustomResource ScaledObject { get; }
 
     /// <summary>The ScaledObject <c>spec</c>.</summary>
-    public static Dictionary<string, object> Spec(InferenceScaling scaling) => new()
+    public static Dictionary<string, object> Spec(InferenceScaling scaling) => Spec(scaling.TargetDeployment, scaling.InferenceService, scaling.Autoscaling);
+
+    private static Dictionary<string, object> Spec(string target, string inferenceService, ModelAutoscaling scaling) => new()
     {
         ["scaleTargetRef"] = new Dictionary<string, object>
         {
             ["apiVersion"] = "apps/v1",
             ["kind"] = "Deployment",
-            ["name"] = scaling.TargetDeployment,
+            ["name"] = target,
         },
-        ["minReplicaCount"] = scaling.MinReplicas,
+        ["minReplicaCount"] = scaling.Floor,
         ["maxReplicaCount"] = scaling.MaxReplicas,
-        ["pollingInterval"] = scaling.PollingIntervalSeconds,
-        ["cooldownPeriod"] = scaling.CooldownSeconds,
+        ["pollingInterval"] = PollingIntervalSeconds,
+        ["cooldownPeriod"] = scaling.ScaleDownDelaySeconds,
 
         // Prometheus unreachable for three polls: hold the floor rather than guess.
-        ["fallback"] = new Dictionary<string, object> { ["failureThreshold"] = 3, ["replicas"] = scaling.MinReplicas },
+        ["fallback"] = new Dictionary<string, object> { ["failureThreshold"] = 3, ["replicas"] = scaling.Floor },
         ["advanced"] = new Dictionary<string, object>
         {
             ["horizontalPodAutoscalerConfig"] = new Dictionary<string, object>
@@ -134,7 +108,7 @@ public sealed class InferenceAutoscaler : ComponentResource
                     },
                     ["scaleDown"] = new Dictionary<string, object>
                     {
-                        ["stabilizationWindowSeconds"] = scaling.CooldownSeconds,
+                        ["stabilizationWindowSeconds"] = scaling.ScaleDownDelaySeconds,
                         ["policies"] = new object[] { Policy(periodSeconds: 120) },
                     },
                 },
@@ -150,8 +124,8 @@ public sealed class InferenceAutoscaler : ComponentResource
                 ["metadata"] = new Dictionary<string, object>
                 {
                     ["serverAddress"] = scaling.PrometheusUrl,
-                    ["query"] = scaling.Query(),
-                    ["threshold"] = scaling.TargetRequestsPerReplica.ToString(CultureInfo.InvariantCulture),
+                    ["query"] = scaling.Query(inferenceService),
+                    ["threshold"] = scaling.Threshold,
                 },
             },
         },
@@ -166,7 +140,7 @@ public sealed class InferenceAutoscaler : ComponentResource
 
     // Runs before anything is registered.
     private static ComponentResourceOptions? Check(InferenceAutoscalerArgs args, ComponentResourceOptions? options) =>
-        args.Scaling.MinReplicas < 1 || args.Scaling.MaxReplicas < args.Scaling.MinReplicas || args.Scaling.TargetRequestsPerReplica < 1
-            ? throw new ArgumentException($"Scaling of {args.Scaling.InferenceService} needs 1 <= min <= max and a positive target.", nameof(args))
+        args.Scaling.Autoscaling.Problems().FirstOrDefault() is { } problem
+            ? throw new ArgumentException($"Scaling of {args.Scaling.InferenceService}: {problem}.", nameof(args))
             : options;
 }

@@ -16,7 +16,7 @@ public sealed record InferenceModel
     public int Gpus { get; init; } = 1;
 
     /// <summary>
-    /// Predictor replicas: fixed, or the floor when <see cref="ExternallyScaled"/>. Two or more are spread over GPU
+    /// Predictor replicas: fixed, or the floor when <see cref="Autoscaling"/> is set. Two or more are spread over GPU
     /// nodes and zones and get a PodDisruptionBudget, so that a drained GPU node never takes the model offline.
     /// </summary>
     public int Replicas { get; init; } = 1;
@@ -30,17 +30,27 @@ public sealed record InferenceModel
     /// <summary>The share of requests (0-100) the canary receives.</summary>
     public int CanaryTrafficPercent { get; init; }
 
-    /// <summary>Most replicas of the stable predictor when it is externally scaled; null keeps it at <see cref="Replicas"/>.</summary>
-    public int? MaxReplicas { get; init; }
+    /// <summary>
+    /// How KEDA scales the stable predictor on the model server's load; null keeps it at <see cref="Replicas"/>.
+    /// Its floor is <see cref="Replicas"/>'s counterpart: the stack sets both from the same configuration.
+    /// </summary>
+    public ModelAutoscaling? Autoscaling { get; init; }
 
     /// <summary>The ceiling of the stable predictor's replicas.</summary>
-    public int ReplicaCeiling => Math.Max(Replicas, MaxReplicas ?? Replicas);
+    public int ReplicaCeiling => Math.Max(Replicas, Autoscaling?.MaxReplicas ?? Replicas);
 
     /// <summary>
-    /// True when something other than KServe scales the stable predictor (the platform's KEDA ScaledObject): the
-    /// InferenceService then has the <c>external</c> autoscaler class.
+    /// KServe's autoscaler class for this model: <c>keda</c> (KServe renders the ScaledObject from
+    /// <see cref="Autoscaling"/>) without a canary; <c>external</c> with one, where the platform's own ScaledObject
+    /// scales the stable predictor (KServe v0.20 would give the canary's fixed Deployment a ScaledObject without
+    /// triggers under class <c>keda</c>, which KEDA's CRD refuses); null when the replicas are fixed.
     /// </summary>
-    public bool ExternallyScaled { get; init; }
+    public string? AutoscalerClass => Autoscaling is null
+        ? null
+        : CanaryModel is null ? VllmInferenceService.KedaAutoscaler : VllmInferenceService.ExternalAutoscaler;
+
+    /// <summary>True when the platform's own ScaledObject scales the stable predictor (class <c>external</c>).</summary>
+    public bool ExternallyScaled => AutoscalerClass == VllmInferenceService.ExternalAutoscaler;
 
     /// <summary>The PriorityClass: online inference is user facing.</summary>
     public string PriorityClassName { get; init; } = "interactive";

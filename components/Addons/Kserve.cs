@@ -93,9 +93,9 @@ public sealed class Kserve : ComponentResource
             var serviceOptions = new CustomResourceOptions { Parent = this, DependsOn = { ResourcesRelease } };
             serviceOptions.DependsOn.AddRange(args.ServingReady.Select(r => (Input<Resource>)r).ToList());
             var annotations = new InputMap<string> { [VllmInferenceService.DeploymentModeAnnotation] = VllmInferenceService.StandardMode };
-            if (model.ExternallyScaled)
+            if (model.AutoscalerClass is { } autoscalerClass)
             {
-                annotations[VllmInferenceService.AutoscalerClassAnnotation] = VllmInferenceService.ExternalAutoscaler;
+                annotations[VllmInferenceService.AutoscalerClassAnnotation] = autoscalerClass;
             }
 
             SampleInferenceService = new K8s.ApiExtensions.CustomResource(model.Name, new KubernetesObjectArgs(

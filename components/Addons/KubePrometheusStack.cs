@@ -60,6 +60,15 @@ public sealed class KubePrometheusStackArgs
 
     /// <summary>Labels of the objects the component creates.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Grafana data sources beyond the stack's Prometheus (Loki, Tempo: <see cref="Observability.GrafanaDataSources"/>).</summary>
+    public ImmutableArray<Dictionary<string, object>> AdditionalDataSources { get; init; } = [];
+
+    /// <summary>
+    /// Where Prometheus's exemplars link to (a Tempo data source): turns on Prometheus's exemplar storage and the
+    /// Prometheus data source's exemplar links; null leaves both off.
+    /// </summary>
+    public Dictionary<string, object>? ExemplarDestinations { get; init; }
 }
 
 /// <summary>
@@ -284,6 +293,20 @@ public sealed class KubePrometheusStack : ComponentResource
         {
             values["coreDns"] = new Dictionary<string, object> { ["enabled"] = false };
             values["kubeDns"] = new Dictionary<string, object> { ["enabled"] = true };
+        }
+
+        if (!args.AdditionalDataSources.IsEmpty)
+        {
+            grafana["additionalDataSources"] = args.AdditionalDataSources.ToArray();
+        }
+
+        if (args.ExemplarDestinations is not null)
+        {
+            prometheusSpec["enableFeatures"] = new[] { "exemplar-storage" };
+            ((Dictionary<string, object>)grafana["sidecar"])["datasources"] = new Dictionary<string, object>
+            {
+                ["exemplarTraceIdDestinations"] = args.ExemplarDestinations,
+            };
         }
 
         return values;

@@ -44,6 +44,9 @@ public sealed class MlflowArgs
     /// <summary>Size of the fallback volume.</summary>
     public string FallbackVolumeSize { get; init; } = "20Gi";
 
+    /// <summary>The StorageClass of the fallback volume; null for the cluster default.</summary>
+    public string? StorageClassName { get; init; }
+
     /// <summary>Labels of the objects the platform creates directly.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
@@ -119,14 +122,20 @@ public sealed class Mlflow : ComponentResource
 
         if (usesVolume)
         {
+            var volumeSpec = new PersistentVolumeClaimSpecArgs
+            {
+                AccessModes = { "ReadWriteOnce" },
+                Resources = new VolumeResourceRequirementsArgs { Requests = { ["storage"] = args.FallbackVolumeSize } },
+            };
+            if (args.StorageClassName is not null)
+            {
+                volumeSpec.StorageClassName = args.StorageClassName;
+            }
+
             FallbackVolume = new K8s.Core.V1.PersistentVolumeClaim($"{name}-data", new PersistentVolumeClaimArgs
             {
                 Metadata = new ObjectMetaArgs { Name = FallbackClaimName, Namespace = args.Namespace, Labels = args.Labels },
-                Spec = new PersistentVolumeClaimSpecArgs
-                {
-                    AccessModes = { "ReadWriteOnce" },
-                    Resources = new VolumeResourceRequirementsArgs { Requests = { ["storage"] = args.FallbackVolumeSize } },
-                },
+                Spec = volumeSpec,
             }, new CustomResourceOptions { Parent = this, DependsOn = { args.NamespaceReady }, Protect = true });
             releaseOptions.DependsOn.Add(FallbackVolume);
         }

@@ -37,6 +37,15 @@ public sealed record TrainingPipeline
     /// <summary>Size of the workspace volume shared by the steps.</summary>
     public string WorkspaceSize { get; init; } = "20Gi";
 
+    /// <summary>The StorageClass of the workspace volume; null for the cluster default.</summary>
+    public string? WorkspaceStorageClass { get; init; }
+
+    /// <summary>
+    /// The workspace's access mode: <c>ReadWriteMany</c> on a shared file system, so that steps on different nodes
+    /// (CPU preparation, GPU training) mount it at once; <c>ReadWriteOnce</c> pins every step to the first one's node.
+    /// </summary>
+    public string WorkspaceAccessMode { get; init; } = "ReadWriteOnce";
+
     private const string Workspace = "/workspace";
 
     /// <summary>The WorkflowTemplate <c>spec</c>.</summary>
@@ -106,11 +115,7 @@ public sealed record TrainingPipeline
                 new Dictionary<string, object>
                 {
                     ["metadata"] = new Dictionary<string, object> { ["name"] = "workspace" },
-                    ["spec"] = new Dictionary<string, object>
-                    {
-                        ["accessModes"] = new object[] { "ReadWriteOnce" },
-                        ["resources"] = new Dictionary<string, object> { ["requests"] = new Dictionary<string, object> { ["storage"] = WorkspaceSize } },
-                    },
+                    ["spec"] = WorkspaceSpec(),
                 },
             })
             .Add("volumes", new object[]
@@ -118,6 +123,24 @@ public sealed record TrainingPipeline
                 new Dictionary<string, object> { ["name"] = "tmp", ["emptyDir"] = new Dictionary<string, object> { ["sizeLimit"] = "2Gi" } },
             })
             .Add("templates", templates.ToArray());
+    }
+
+    /// <summary>The pod annotation that keeps Karpenter from voluntarily disrupting the pod's node.</summary>
+    public const string DoNotDisruptAnnotation = "karpenter.sh/do-not-disrupt";
+
+    private Dictionary<string, object> WorkspaceSpec()
+    {
+        var spec = new Dictionary<string, object>
+        {
+            ["accessModes"] = new object[] { WorkspaceAccessMode },
+            ["resources"] = new Dictionary<string, object> { ["requests"] = new Dictionary<string, object> { ["storage"] = WorkspaceSize } },
+        };
+        if (WorkspaceStorageClass is not null)
+        {
+            spec["storageClassName"] = WorkspaceStorageClass;
+        }
+
+        return spec;
     }
 
     private Dictionary<string, object> Train()
@@ -129,6 +152,13 @@ public sealed record TrainingPipeline
             ["limits"] = new Dictionary<string, object> { ["cpu"] = "8", ["memory"] = "16Gi", [GpuPlacement.GpuResource] = gpus },
         });
         template["priorityClassName"] = TrainingPriorityClass;
+
+        // Karpenter neither consolidates nor drifts a node while a training step runs on it (an interrupted
+        // step loses its GPU hours); the pool's terminationGracePeriod still bounds a forced drain.
+        template["metadata"] = new Dictionary<string, object>
+        {
+            ["annotations"] = new Dictionary<string, object> { [DoNotDisruptAnnotation] = "true" },
+        };
         template["nodeSelector"] = TrainingPlacement.NodeSelectorMap();
         // A template's tolerations replace the workflow's: repeat them next to the GPU pool's.
         template["tolerations"] = PodToleration.List([PodToleration.Gpu, .. TrainingPlacement.PoolTolerations, .. Tolerations]);

@@ -62,12 +62,23 @@ public static class VersionCatalog
     /// <summary>Valkey, the Redis-compatible cache (the official valkey-io chart, not Bitnami).</summary>
     public static ChartReference Valkey { get; } = new("valkey", "0.11.0", "https://valkey.io/valkey-helm/");
 
+    /// <summary>Loki (logs; grafana-community chart, app 3.7.6).</summary>
+    public static ChartReference Loki { get; } = new("loki", "18.11.0", "https://grafana-community.github.io/helm-charts");
+
+    /// <summary>Tempo, single binary (traces; grafana-community chart, app 2.10.8).</summary>
+    public static ChartReference Tempo { get; } = new("tempo", "2.2.4", "https://grafana-community.github.io/helm-charts");
+
+    /// <summary>The OpenTelemetry Collector (app 0.158.0): the OTLP endpoint and the node log collector.</summary>
+    public static ChartReference OpenTelemetryCollector { get; } =
+        new("opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts");
+
     /// <summary>Every chart of the catalog.</summary>
     public static ImmutableArray<ChartReference> All { get; } =
     [
         CertManager, EnvoyGateway, KubePrometheusStack, GpuOperator, KserveCrd, KserveResources, Mlflow,
         ArgoWorkflows, ArgoCd, Kyverno, ExternalSecrets, Karpenter, KarpenterCrd, Keda, AwsLoadBalancerController,
         CloudNativePg, Valkey,
+        Loki, Tempo, OpenTelemetryCollector,
     ];
 
     /// <summary>
@@ -91,6 +102,9 @@ public static class VersionCatalog
                 ["aws-ebs-csi-driver"] = "v1.53.0-eksbuild.1",
                 // The agent's versions are not per Kubernetes minor; the one pinned with the 1.34 set below.
                 ["eks-pod-identity-agent"] = "v1.3.10-eksbuild.1",
+                // A public aws-cdk-lib (aws-eks-v2) configuration's per-Kubernetes-version add-on map lists
+                // v0.8.1-eksbuild.5 for Kubernetes 1.31 to 1.35; confirm with describe-addon-versions.
+                ["metrics-server"] = "v0.8.1-eksbuild.5",
             }.ToImmutableDictionary(),
             ["1.34"] = new Dictionary<string, string>
             {
@@ -103,6 +117,8 @@ public static class VersionCatalog
                 ["vpc-cni"] = "v1.21.1-eksbuild.1",
                 ["aws-ebs-csi-driver"] = "v1.54.0-eksbuild.1",
                 ["eks-pod-identity-agent"] = "v1.3.10-eksbuild.1",
+                // As for 1.33 above.
+                ["metrics-server"] = "v0.8.1-eksbuild.5",
             }.ToImmutableDictionary(),
         }.ToImmutableDictionary();
 

@@ -23,6 +23,12 @@ public static class VllmInferenceService
     /// </summary>
     public const string ExternalAutoscaler = "external";
 
+    /// <summary>
+    /// The autoscaler class of a predictor KServe scales through KEDA (Standard mode only): KServe renders a
+    /// ScaledObject for the predictor Deployment from its <c>autoScaling</c> metrics.
+    /// </summary>
+    public const string KedaAutoscaler = "keda";
+
     /// <summary>The name of the stable predictor's Deployment (and Service) KServe creates for an InferenceService.</summary>
     public static string PredictorDeployment(string inferenceService) => $"{inferenceService}-predictor";
 
@@ -87,7 +93,7 @@ public static class VllmInferenceService
     {
         var predictor = new Dictionary<string, object>
         {
-            ["minReplicas"] = model.Replicas,
+            ["minReplicas"] = model.AutoscalerClass == KedaAutoscaler ? model.Autoscaling!.Floor : model.Replicas,
             ["maxReplicas"] = model.ReplicaCeiling,
             ["serviceAccountName"] = model.ServiceAccountName,
             ["automountServiceAccountToken"] = false,
@@ -110,7 +116,12 @@ public static class VllmInferenceService
             predictor["name"] = name;
         }
 
-        if (model.Replicas > 1)
+        if (model.AutoscalerClass == KedaAutoscaler)
+        {
+            predictor["autoScaling"] = model.Autoscaling!.KserveAutoScaling(model.Name);
+        }
+
+        if (model.ReplicaCeiling > 1)
         {
             // KServe copies the pod spec as given: the constraints name its predictor labels.
             predictor["topologySpreadConstraints"] = TopologySpread.Constraints(PredictorPodLabels(model.Name));

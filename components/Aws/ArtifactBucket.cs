@@ -17,6 +17,12 @@ public sealed class ArtifactBucketArgs
 
     /// <summary>Tags.</summary>
     public ImmutableDictionary<string, string> Tags { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// Days a replaced or deleted object's old version is kept, for buckets whose writers delete on their own
+    /// schedule (Loki's and Tempo's compactors); null keeps every version (artifacts).
+    /// </summary>
+    public int? NoncurrentVersionDays { get; init; }
 }
 
 /// <summary>
@@ -60,6 +66,24 @@ public sealed class ArtifactBucket : ComponentResource
             Bucket = bucket.Id,
             VersioningConfiguration = new S3Inputs.BucketVersioningVersioningConfigurationArgs { Status = "Enabled" },
         }, child);
+        if (args.NoncurrentVersionDays is { } days)
+        {
+            _ = new BucketLifecycleConfiguration($"{name}-noncurrent", new BucketLifecycleConfigurationArgs
+            {
+                Bucket = bucket.Id,
+                Rules =
+                {
+                    new S3Inputs.BucketLifecycleConfigurationRuleArgs
+                    {
+                        Id = "expire-noncurrent-versions",
+                        Status = "Enabled",
+                        Filter = new S3Inputs.BucketLifecycleConfigurationRuleFilterArgs { Prefix = "" },
+                        NoncurrentVersionExpiration = new S3Inputs.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = days },
+                    },
+                },
+            }, child);
+        }
+
         _ = new BucketServerSideEncryptionConfiguration($"{name}-encryption", new BucketServerSideEncryptionConfigurationArgs
         {
             Bucket = bucket.Id,

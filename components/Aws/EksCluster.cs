@@ -97,7 +97,13 @@ public sealed class EksCluster : ComponentResource
     public const string SystemNodeTaint = "mlplatform.io/system";
 
     /// <summary>The managed add-ons every cluster runs, in the order of <see cref="Addons"/>.</summary>
-    public static ImmutableArray<string> CoreAddonNames { get; } = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"];
+    public static ImmutableArray<string> CoreAddonNames { get; } = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver", MetricsServerAddon];
+
+    /// <summary>
+    /// The metrics-server add-on: EKS, unlike AKS and GKE, ships none, and resource-metric HPAs (KEDA's cpu and
+    /// memory triggers included) and <c>kubectl top</c> read the metrics API it serves.
+    /// </summary>
+    public const string MetricsServerAddon = "metrics-server";
 
     /// <summary>The Pod Identity agent add-on (with <see cref="WorkloadIdentityMode.PodIdentity"/> only).</summary>
     public const string PodIdentityAgentAddon = "eks-pod-identity-agent";
@@ -130,6 +136,22 @@ public sealed class EksCluster : ComponentResource
             TargetKeyId = secretsKey.KeyId,
         }, child);
         SecretsKeyArn = secretsKey.Arn;
+
+        // The platform's StorageClasses encrypt EBS (and EFS) volumes with their own key, not the account's default
+        // aws/ebs key: its policy and rotation are the stack's, and deleting the stack cannot orphan readable disks.
+        var volumesKey = new Key($"{name}-volumes", new KeyArgs
+        {
+            Description = $"Encryption of the persistent volumes of {args.Name}",
+            EnableKeyRotation = true,
+            DeletionWindowInDays = 30,
+            Tags = AwsTags.Of(tags),
+        }, new CustomResourceOptions { Parent = this, Protect = true }); // losing it makes every volume unreadable
+        _ = new Pulumi.Aws.Kms.Alias($"{name}-volumes", new Pulumi.Aws.Kms.AliasArgs
+        {
+            Name = $"alias/{args.Name}-volumes",
+            TargetKeyId = volumesKey.KeyId,
+        }, child);
+        VolumesKeyArn = volumesKey.Arn;
 
         // Created before the cluster so that EKS writes into a log group with a retention, not an unbounded one.
         var logGroup = new LogGroup($"{name}-control-plane", new LogGroupArgs
@@ -341,6 +363,7 @@ public sealed class EksCluster : ComponentResource
         };
         var ebsCsiRole = ServiceAccountIdentity.Create($"{name}-ebs-csi", identity, new ServiceAccountPermissions(
             "kube-system", EbsCsiServiceAccount, $"EBS CSI driver of {args.Name}",
+            InlinePolicy: volumesKey.Arn.Apply(IamPolicies.VolumeEncryption),
             ManagedPolicyArns: [AwsPolicy("service-role/AmazonEBSCSIDriverPolicy")]),
             new ComponentResourceOptions { Parent = this }, createAssociation: false);
 
@@ -361,7 +384,8 @@ public sealed class EksCluster : ComponentResource
                 a.PodIdentityAssociations = new InputList<AddonPodIdentityAssociationArgs> { new AddonPodIdentityAssociationArgs { ServiceAccount = EbsCsiServiceAccount, RoleArn = ebsCsiRole.RoleArn } };
             }
         }, agent is null ? [SystemNodeGroup] : [SystemNodeGroup, agent]);
-        Addons = agent is null ? [vpcCni, kubeProxy, coreDns, ebsCsi] : [vpcCni, kubeProxy, coreDns, ebsCsi, agent];
+        var metricsServer = Addon(name, MetricsServerAddon, null, [SystemNodeGroup]);
+        Addons = agent is null ? [vpcCni, kubeProxy, coreDns, ebsCsi, metricsServer] : [vpcCni, kubeProxy, coreDns, ebsCsi, metricsServer, agent];
         NodeAddons = agent is null ? [coreDns, ebsCsi] : [coreDns, ebsCsi, agent];
 
         Kubeconfig = Output.Tuple(Cluster.Name, Cluster.Endpoint, CertificateAuthority)
@@ -419,6 +443,9 @@ public sealed class EksCluster : ComponentResource
 
     /// <summary>The KMS key that envelope-encrypts Kubernetes secrets.</summary>
     public Output<string> SecretsKeyArn { get; }
+
+    /// <summary>The KMS key the platform's StorageClasses encrypt volumes with.</summary>
+    public Output<string> VolumesKeyArn { get; }
 
     /// <summary>The system node group.</summary>
     public NodeGroup SystemNodeGroup { get; }

@@ -125,6 +125,16 @@ public static class IamPolicies
         new JsonArray("kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"),
         resources: new JsonArray(kmsKeyArn)));
 
+    /// <summary>
+    /// What a CSI driver needs of the customer-managed key its volumes are encrypted with: data keys, and grants that
+    /// EC2/EFS create for the attached volume (only for AWS resources, never for a principal of its choosing).
+    /// </summary>
+    public static string VolumeEncryption(string kmsKeyArn) => Document(
+        Statement("Allow", new JsonArray("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
+            resources: new JsonArray(kmsKeyArn), sid: "VolumeKey"),
+        Statement("Allow", new JsonArray("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"), resources: new JsonArray(kmsKeyArn),
+            condition: new JsonObject { ["Bool"] = new JsonObject { ["kms:GrantIsForAWSResource"] = "true" } }, sid: "VolumeKeyGrants"));
+
     /// <summary>Read and write access to one bucket's objects, with the bucket's KMS key.</summary>
     public static string BucketReadWrite(string bucketArn, string kmsKeyArn) => Document(
         Statement("Allow", new JsonArray("s3:ListBucket", "s3:GetBucketLocation"), resources: new JsonArray(bucketArn), sid: "ListBucket"),

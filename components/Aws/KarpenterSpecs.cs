@@ -27,6 +27,45 @@ public sealed record KarpenterNodeClass(
 /// <param name="Effect">NoSchedule, PreferNoSchedule or NoExecute.</param>
 public sealed record KarpenterTaint(string Key, string? Value, string Effect);
 
+/// <summary>A Karpenter disruption budget: at most <paramref name="Nodes"/> nodes disrupted at once, in a cron window or always.</summary>
+/// <param name="Nodes">A count or a percentage (<c>0</c> blocks disruption).</param>
+/// <param name="Schedule">A cron schedule (UTC) at which the budget starts; null for always.</param>
+/// <param name="Duration">How long the budget lasts after each start (required with a schedule).</param>
+/// <param name="Reasons">The disruption reasons it applies to (<c>Empty</c>, <c>Underutilized</c>, <c>Drifted</c>); empty for all.</param>
+public sealed record KarpenterBudget(string Nodes, string? Schedule = null, string? Duration = null, ImmutableArray<string> Reasons = default);
+
+/// <summary>How Karpenter may take a pool's nodes away: what it consolidates, when, and how fast.</summary>
+public sealed record KarpenterDisruption
+{
+    /// <summary>Idle and underused nodes are consolidated (CPU pools, inference GPU pools).</summary>
+    public static KarpenterDisruption Consolidating(string consolidateAfter) => new() { ConsolidateAfter = consolidateAfter };
+
+    /// <summary>
+    /// A training pool: only empty nodes go (a half-used node still runs a job), after a long delay, never during
+    /// the working-day window (weekdays 08:00-18:00 UTC), and one node at a time otherwise; running pods get two
+    /// days to finish before a drain forces them.
+    /// </summary>
+    public static KarpenterDisruption Training { get; } = new()
+    {
+        ConsolidationPolicy = "WhenEmpty",
+        ConsolidateAfter = "30m",
+        Budgets = [new KarpenterBudget("0", "0 8 * * mon-fri", "10h"), new KarpenterBudget("1")],
+        TerminationGracePeriod = "48h",
+    };
+
+    /// <summary><c>WhenEmpty</c> or <c>WhenEmptyOrUnderutilized</c>.</summary>
+    public string ConsolidationPolicy { get; init; } = "WhenEmptyOrUnderutilized";
+
+    /// <summary>How long a node may be empty (or underutilised) before it is consolidated.</summary>
+    public string ConsolidateAfter { get; init; } = "1m";
+
+    /// <summary>The budgets; the default lets a tenth of the nodes go at once.</summary>
+    public ImmutableArray<KarpenterBudget> Budgets { get; init; } = [new KarpenterBudget("10%")];
+
+    /// <summary>How long a draining node waits for its pods (do-not-disrupt ones included) before forcing them; null for no limit.</summary>
+    public string? TerminationGracePeriod { get; init; }
+}
+
 /// <summary>A Karpenter <c>NodePool</c>: which instances may be launched for pending pods, and how many.</summary>
 public sealed record KarpenterNodePool
 {
@@ -60,8 +99,8 @@ public sealed record KarpenterNodePool
     /// <summary>Node taints.</summary>
     public ImmutableArray<KarpenterTaint> Taints { get; init; } = [];
 
-    /// <summary>How long a node may be empty or underutilised before it is consolidated.</summary>
-    public string ConsolidateAfter { get; init; } = "1m";
+    /// <summary>What Karpenter may consolidate, when and how fast.</summary>
+    public KarpenterDisruption Disruption { get; init; } = new();
 
     /// <summary>Maximum node lifetime (nodes are replaced with fresh images at least this often).</summary>
     public string ExpireAfter { get; init; } = "720h";
@@ -166,6 +205,11 @@ public static class KarpenterSpecs
             ["requirements"] = requirements,
             ["expireAfter"] = pool.ExpireAfter,
         };
+        if (pool.Disruption.TerminationGracePeriod is { } grace)
+        {
+            template["terminationGracePeriod"] = grace;
+        }
+
         if (pool.Taints.Length > 0)
         {
             template["taints"] = pool.Taints.Select(t =>
@@ -194,14 +238,31 @@ public static class KarpenterSpecs
                 ["spec"] = template,
             },
             ["limits"] = limits,
-            // Idle and underused nodes are removed: pools with nothing to run scale to zero.
+            // Idle (and, but on training pools, underused) nodes are removed: pools with nothing to run scale to zero.
             ["disruption"] = new Dictionary<string, object>
             {
-                ["consolidationPolicy"] = "WhenEmptyOrUnderutilized",
-                ["consolidateAfter"] = pool.ConsolidateAfter,
-                ["budgets"] = new List<object> { new Dictionary<string, object> { ["nodes"] = "10%" } },
+                ["consolidationPolicy"] = pool.Disruption.ConsolidationPolicy,
+                ["consolidateAfter"] = pool.Disruption.ConsolidateAfter,
+                ["budgets"] = pool.Disruption.Budgets.Select(Budget).ToList(),
             },
         };
+    }
+
+    private static object Budget(KarpenterBudget budget)
+    {
+        var map = new Dictionary<string, object> { ["nodes"] = budget.Nodes };
+        if (budget.Schedule is not null)
+        {
+            map["schedule"] = budget.Schedule;
+            map["duration"] = budget.Duration ?? throw new ArgumentException($"The budget at '{budget.Schedule}' needs a duration.", nameof(budget));
+        }
+
+        if (!budget.Reasons.IsDefaultOrEmpty)
+        {
+            map["reasons"] = budget.Reasons.Select(r => (object)r).ToList();
+        }
+
+        return map;
     }
 
     private static Dictionary<string, object> Requirement(string key, string @operator, IEnumerable<string> values) => new()

@@ -84,6 +84,13 @@ public sealed record StackConfigFile(string ProjectName, string StackName, Immut
     /// <summary>The value of <c>PULUMI_CONFIG_SECRET_KEYS</c> for this configuration.</summary>
     public string ToSecretKeysJson() => JsonSerializer.Serialize(SecretKeys.Order(StringComparer.Ordinal));
 
+    /// <summary>
+    /// A stack or project file as JSON, scalars typed as YAML types them (for checking the file against the stack-file
+    /// schema, <c>schemas/stack.schema.json</c>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">When the file is not valid YAML.</exception>
+    public static JsonObject ReadDocument(string path) => (JsonObject)ToJson(ReadYaml(path))!;
+
     private static string FullKey(string project, string key) => key.Contains(':', StringComparison.Ordinal) ? key : $"{project}:{key}";
 
     private static YamlMappingNode ReadYaml(string path)

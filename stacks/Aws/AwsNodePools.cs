@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using MlPlatform.Components.Aws;
 using MlPlatform.Stacks.Configuration;
+using MlPlatform.Stacks.Shared;
 
 namespace MlPlatform.Stacks.Aws;
 
@@ -66,11 +67,25 @@ public static class AwsNodePools
             GpuLimit = pool.EffectiveGpuLimit,
             Labels = pool.Labels.SetItem(PoolLabel, pool.Name),
             Taints = [.. pool.Taints.Select(t => new KarpenterTaint(t.Key, t.Value, t.Effect))],
-            // GPU nodes take minutes to start and pull images: wait longer before taking one away.
-            ConsolidateAfter = pool.IsGpu ? "10m" : "1m",
+            Disruption = Disruption(pool),
+
+            // 30 days: longer than any multi-day training run, short enough to pick up fresh node images.
             ExpireAfter = "720h",
         };
     }
+
+    /// <summary>
+    /// How Karpenter may take a pool's nodes: training GPU pools (labelled <c>mlplatform.io/workload: training</c>)
+    /// only lose empty nodes, never in working hours; other GPU pools consolidate after 10 minutes (GPU nodes take
+    /// minutes to start and pull images) and give a draining model server an hour; CPU pools after a minute.
+    /// </summary>
+    public static KarpenterDisruption Disruption(NodePoolConfig pool) =>
+        !pool.IsGpu ? KarpenterDisruption.Consolidating("1m")
+        : pool.Labels.GetValueOrDefault(WorkloadLabel) == MlWorkloadsLayer.TrainingWorkloadLabel ? KarpenterDisruption.Training
+        : KarpenterDisruption.Consolidating("10m") with { TerminationGracePeriod = "1h" };
+
+    /// <summary>The node label that names a pool's workload.</summary>
+    public const string WorkloadLabel = "mlplatform.io/workload";
 
     /// <summary>The node classes the pools use.</summary>
     public static ImmutableArray<KarpenterNodeClass> NodeClasses(

@@ -203,6 +203,8 @@ public static partial class AwsStack
             outputs["mlflowRoleArn"] = mlflowRole.RoleArn;
         }
 
+        var telemetryStorage = TelemetryBucket(config, clusterName, region, tags, awsOptions, Identity, outputs);
+
         if (config.Addons.ExternalSecrets && secretArns.Count > 0)
         {
             var externalSecretsRole = Identity("external-secrets", new ServiceAccountPermissions(
@@ -258,6 +260,7 @@ public static partial class AwsStack
         var integration = new CloudIntegration
         {
             ArtifactStoreUri = artifactStoreUri,
+            TelemetryStorage = telemetryStorage,
             Database = database,
             SecretStore = new SecretStoreBackend("aws-secrets-manager", ImmutableDictionary<string, Input<string>>.Empty.Add("region", region)),
             ServiceAccountAnnotations = annotations.ToImmutable(),
@@ -271,6 +274,11 @@ public static partial class AwsStack
                 PriorityTier.Ladder[0].Name,
                 ImmutableDictionary<string, string>.Empty.Add(EksCluster.SystemNodeLabel, "system")), network.VpcId, loadBalancerControllerRole, kubernetes, [.. cluster.Ready, .. bindings]),
             NamespaceAllowRules = NamespaceAllowRules(config, aws, credentialNamespaces),
+            StorageClasses = new CloudStorageClasses
+            {
+                Default = EbsStorageClasses.Default(cluster.VolumesKeyArn),
+                Fast = EbsStorageClasses.Fast(cluster.VolumesKeyArn),
+            },
             ClusterAddons =
             [
                 tenancy =>

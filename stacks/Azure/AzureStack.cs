@@ -207,9 +207,10 @@ public static partial class AzureStack
             return identity;
         }
 
+        ArtifactStorage? artifactStorage = null;
         if (config.Addons.Mlflow)
         {
-            var storage = new ArtifactStorage("mlflow-artifacts", new ArtifactStorageArgs
+            var storage = artifactStorage = new ArtifactStorage("mlflow-artifacts", new ArtifactStorageArgs
             {
                 ResourceGroupName = resourceGroup,
                 Location = location,
@@ -258,6 +259,8 @@ public static partial class AzureStack
             outputs["mlflowIdentityClientId"] = mlflowIdentity.ClientId;
         }
 
+        var telemetryStorage = TelemetryContainer(config, clusterName, resourceGroup, location, suffix, privateEndpoints, artifactStorage, Bind, privateDns, tags, outputs);
+
         if (config.Addons.ExternalSecrets)
         {
             var secretsIdentity = Bind("external-secrets-identity", PlatformNamespaces.ExternalSecrets, ExternalSecretsServiceAccount,
@@ -275,6 +278,7 @@ public static partial class AzureStack
         var integration = new CloudIntegration
         {
             ArtifactStoreUri = artifactStoreUri,
+            TelemetryStorage = telemetryStorage,
             Database = database,
             SecretStore = new SecretStoreBackend("azure-key-vault", ImmutableDictionary<string, Input<string>>.Empty
                 .Add("vaultUrl", vault.VaultUri)
@@ -288,6 +292,11 @@ public static partial class AzureStack
             SpotNodeTaints = [AzureNodePools.SpotTaint],
             ProvidedKeda = config.Addons.Keda ? new ProvidedAddon(AksSystemNamespace) : null,
             NamespaceAllowRules = NamespaceAllowRules(config),
+            StorageClasses = new CloudStorageClasses
+            {
+                Default = AzureDiskStorageClasses.Default(),
+                Fast = AzureDiskStorageClasses.Fast(),
+            },
         };
 
         outputs["location"] = location;

@@ -45,11 +45,21 @@ public sealed record AddonsConfig
     /// </summary>
     public bool CloudNativePg { get; init; }
 
+    /// <summary>
+    /// Loki and a log collector on every node, shipping pod logs into the stack's bucket (on by default outside
+    /// production: production needs the charts' entries in policies/ChartAvailability.cs first).
+    /// </summary>
+    public bool Logging { get; init; } = true;
+
+    /// <summary>Tempo and the OpenTelemetry Collector as the cluster's OTLP (and Jaeger) endpoint (as <see cref="Logging"/>).</summary>
+    public bool Tracing { get; init; } = true;
+
     /// <summary>The names of the switches, as written in configuration, with their values.</summary>
     public IReadOnlyList<(string Key, bool Enabled)> All =>
     [
         ("certManager", CertManager), ("gateway", Gateway), ("monitoring", Monitoring), ("gpuOperator", GpuOperator),
         ("kserve", Kserve), ("mlflow", Mlflow), ("argoWorkflows", ArgoWorkflows), ("argoCd", ArgoCd),
         ("kyverno", Kyverno), ("externalSecrets", ExternalSecrets), ("keda", Keda),
+        ("logging", Logging), ("tracing", Tracing),
     ];
 }

@@ -25,11 +25,16 @@ public sealed class ConfigKeys
     public string? Get(string name)
     {
         _asked.Add(name);
+        ConfigKeyTrace.Record(ConfigReader.Key(name), "value");
         return _get(name);
     }
 
     /// <summary>Records a name as known that the program reads another way (e.g. a secret read by the caller).</summary>
-    public void Known(string name) => _asked.Add(name);
+    public void Known(string name)
+    {
+        _asked.Add(name);
+        ConfigKeyTrace.Record(ConfigReader.Key(name), "any");
+    }
 
     /// <summary>
     /// One problem per key of <paramref name="allKeys"/> (full keys <c>namespace:name</c>) in the project's namespace

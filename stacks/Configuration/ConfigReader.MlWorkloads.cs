@@ -9,7 +9,7 @@ namespace MlPlatform.Stacks.Configuration;
 public static partial class ConfigReader
 {
     private static KserveConfig ReadKserve(
-        JsonConfigNode? node, AddonsConfig addons, ImmutableArray<NodePoolConfig> nodePools, List<ConfigProblem> problems)
+        JsonConfigNode? node, AddonsConfig addons, ImmutableArray<NodePoolConfig> nodePools, bool production, List<ConfigProblem> problems)
     {
         var sample = node?.Object("sampleModel");
         node?.RejectUnknownKeys();
@@ -26,6 +26,7 @@ public static partial class ConfigReader
         var canaryModel = sample.String("canaryModel");
         var canaryPercent = sample.Int("canaryTrafficPercent");
         var maxReplicas = sample.Int("maxReplicas");
+        var scaling = ReadModelScaling(sample);
         sample.RejectUnknownKeys();
         if (!enabled)
         {
@@ -116,6 +117,7 @@ public static partial class ConfigReader
         }
 
         var max = maxReplicas ?? floor;
+        CheckModelScaling(sample, scaling, production, autoscaled && max > floor, floor);
 
         return pool is null || string.IsNullOrWhiteSpace(model)
             ? new KserveConfig()
@@ -133,6 +135,7 @@ public static partial class ConfigReader
 
                     // A ceiling above the floor is what asks KEDA to scale.
                     Autoscaled = autoscaled && max > floor,
+                    Scaling = scaling,
                 },
             };
     }

@@ -74,7 +74,7 @@ public static partial class ConfigReader
             problems.Add(new(Key("kubernetesVersion"), $"'{kubernetesVersion}' is not a minor version such as 1.34"));
         }
 
-        var addons = ReadAddons(ParseObject(get, "addons", problems), cloud, problems);
+        var addons = ReadAddons(ParseObject(get, "addons", problems), cloud, environment, problems);
         var systemPool = ReadSystemPool(ParseObject(get, "systemNodePool", problems), production, problems);
         var nodePoolNodes = ParseList(get, "nodePools", problems);
         var nodePools = ReadNodePools(nodePoolNodes, problems);
@@ -103,12 +103,14 @@ public static partial class ConfigReader
         }
 
         var network = ReadNetwork(ParseObject(get, "network", problems), PrivateNetworkDefault(aws) ?? AzureNetworkDefaults(azure) ?? GcpPrivateNetworkDefault(gcp), problems);
-        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, problems);
+        var kserve = ReadKserve(ParseObject(get, "kserve", problems), addons, nodePools, production, problems);
         var mlflow = ReadMlflow(ParseObject(get, "mlflow", problems), cloud, problems);
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
         var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
+        var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
+        var observability = ReadObservability(ParseObject(get, "observability", problems), environment, addons, problems);
         ValidateAwsGateway(aws, gateway, addons, problems);
         var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
         var workloads = ReadWorkloads(ParseList(get, "workloads", problems), namespaces, nodePools, dataServices, addons, problems);
@@ -154,10 +156,12 @@ public static partial class ConfigReader
             Policies = policies,
             Monitoring = monitoring,
             Gateway = gateway,
+            Observability = observability,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
             Azure = azure,
             Gcp = gcp,
+            Storage = storage,
             Workloads = workloads,
             DataServices = dataServices,
         };
@@ -169,6 +173,7 @@ public static partial class ConfigReader
     private static JsonElement? Parse(Func<string, string?> get, string name, JsonValueKind kind, List<ConfigProblem> problems)
     {
         var raw = get(name);
+        ConfigKeyTrace.Record(Key(name), kind == JsonValueKind.Array ? "object[]" : "object");
         if (raw is null)
         {
             return null;
@@ -198,10 +203,10 @@ public static partial class ConfigReader
     private static IReadOnlyList<JsonConfigNode> ParseList(Func<string, string?> get, string name, List<ConfigProblem> problems) =>
         Parse(get, name, JsonValueKind.Array, problems) is { } element ? JsonConfigNode.List(element, Key(name), problems) : [];
 
-    private static AddonsConfig ReadAddons(JsonConfigNode? node, CloudKind? cloud, List<ConfigProblem> problems)
+    private static AddonsConfig ReadAddons(JsonConfigNode? node, CloudKind? cloud, DeploymentEnvironment? environment, List<ConfigProblem> problems)
     {
         // GKE installs the NVIDIA driver and device plugin on its GPU nodes itself: no GPU operator there (ConfigReader.Gcp.cs).
-        var defaults = new AddonsConfig { GpuOperator = cloud != CloudKind.Gcp };
+        var defaults = ObservabilityDefaults(new AddonsConfig { GpuOperator = cloud != CloudKind.Gcp }, environment);
         if (node is null)
         {
             return defaults;
@@ -221,6 +226,8 @@ public static partial class ConfigReader
             ExternalSecrets = node.Bool("externalSecrets") ?? defaults.ExternalSecrets,
             Keda = node.Bool("keda") ?? defaults.Keda,
             CloudNativePg = node.Bool("cloudNativePg") ?? defaults.CloudNativePg,
+            Logging = node.Bool("logging") ?? defaults.Logging,
+            Tracing = node.Bool("tracing") ?? defaults.Tracing,
         };
         node.RejectUnknownKeys();
 

@@ -30,6 +30,7 @@ internal sealed class JsonConfigNode
 
     public string? String(string name)
     {
+        ConfigKeyTrace.Record(Child(name), "string");
         if (!TryGet(name, out var value))
         {
             return null;
@@ -49,6 +50,7 @@ internal sealed class JsonConfigNode
 
     public int? Int(string name)
     {
+        ConfigKeyTrace.Record(Child(name), "integer");
         if (!TryGet(name, out var value))
         {
             return null;
@@ -71,6 +73,7 @@ internal sealed class JsonConfigNode
 
     public bool? Bool(string name)
     {
+        ConfigKeyTrace.Record(Child(name), "boolean");
         if (!TryGet(name, out var value))
         {
             return null;
@@ -89,6 +92,7 @@ internal sealed class JsonConfigNode
 
     public ImmutableArray<string>? StringList(string name)
     {
+        ConfigKeyTrace.Record(Child(name), "string[]");
         if (!TryGet(name, out var value))
         {
             return null;
@@ -120,6 +124,7 @@ internal sealed class JsonConfigNode
 
     public ImmutableDictionary<string, string>? StringMap(string name)
     {
+        ConfigKeyTrace.Record(Child(name), "map");
         if (!TryGet(name, out var value))
         {
             return null;
@@ -154,6 +159,7 @@ internal sealed class JsonConfigNode
 
     public JsonConfigNode? Object(string name)
     {
+        ConfigKeyTrace.Record(Child(name), "object");
         if (!TryGet(name, out var value))
         {
             return null;
@@ -166,6 +172,7 @@ internal sealed class JsonConfigNode
 
     public IReadOnlyList<JsonConfigNode>? ObjectList(string name)
     {
+        ConfigKeyTrace.Record(Child(name), "object[]");
         if (!TryGet(name, out var value))
         {
             return null;
@@ -224,7 +231,14 @@ internal sealed class JsonConfigNode
     }
 
     /// <summary>Marks keys as known without reading them (read elsewhere, e.g. by a cloud stack).</summary>
-    public void Allow(params string[] names) => _read.UnionWith(names);
+    public void Allow(params string[] names)
+    {
+        _read.UnionWith(names);
+        foreach (var name in names)
+        {
+            ConfigKeyTrace.Record(Child(name), "any");
+        }
+    }
 
     private bool TryGet(string name, out JsonElement value)
     {

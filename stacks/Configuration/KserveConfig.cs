@@ -39,4 +39,17 @@ public sealed record SampleModelConfig
     /// model server's load, read from Prometheus: a ceiling above the floor, with the keda and monitoring add-ons on.
     /// </summary>
     public bool Autoscaled { get; init; }
+
+    /// <summary>How KEDA scales it when <see cref="Autoscaled"/>: target and scale-down delay.</summary>
+    public ModelScalingConfig Scaling { get; init; } = new();
+}
+
+/// <summary>The autoscaling settings of a model (<c>targetRequestsPerReplica</c>, <c>scaleDownDelaySeconds</c>).</summary>
+public sealed record ModelScalingConfig
+{
+    /// <summary>vLLM requests in flight (running plus waiting) one replica should carry.</summary>
+    public int TargetRequestsPerReplica { get; init; } = 8;
+
+    /// <summary>How long the load must stay low before a replica goes, in seconds.</summary>
+    public int ScaleDownDelaySeconds { get; init; } = 300;
 }

@@ -53,6 +53,9 @@ public sealed record PlatformConfig
     /// <summary>The shared ingress gateway (<c>mlplatform:gateway</c>).</summary>
     public required GatewayConfig Gateway { get; init; }
 
+    /// <summary>Logs and traces settings (<c>mlplatform:observability</c>).</summary>
+    public ObservabilityConfig Observability { get; init; } = ObservabilityConfig.For(DeploymentEnvironment.Development);
+
     /// <summary>Settings of the <c>existing</c> target; null on the clouds.</summary>
     public ExistingClusterConfig? Existing { get; init; }
 
@@ -63,6 +66,9 @@ public sealed record PlatformConfig
     public AzureConfig? Azure { get; init; }
     /// <summary>Settings of the <c>gcp</c> target (<c>mlplatform:gcp</c>); null on the other targets.</summary>
     public GcpConfig? Gcp { get; init; }
+
+    /// <summary>The platform's StorageClasses (<c>mlplatform:storage</c>).</summary>
+    public StorageConfig Storage { get; init; } = StorageConfig.For(CloudKind.Existing);
 
     /// <summary>Application services (<c>mlplatform:workloads</c>).</summary>
     public ImmutableArray<WorkloadConfig> Workloads { get; init; } = [];

@@ -55,6 +55,18 @@ public static class PlatformNamespaces
     /// <summary>The namespace of the CloudNativePG operator.</summary>
     public const string CloudNativePg = "cnpg-system";
 
+    /// <summary>The namespace of Loki (logs).</summary>
+    public const string Loki = "loki";
+
+    /// <summary>The namespace of the node log collector (a DaemonSet reading the nodes' pod log files).</summary>
+    public const string LogCollector = "log-collector";
+
+    /// <summary>The namespace of Tempo (traces).</summary>
+    public const string Tempo = "tempo";
+
+    /// <summary>The namespace of the OpenTelemetry Collector, the cluster's OTLP and Jaeger endpoint.</summary>
+    public const string OtelCollector = "otel-collector";
+
     private static readonly NamespaceQuota ControllerQuota = new("50", "8", "16", "16Gi", "32Gi", "0", "50Gi");
 
     /// <summary>Every platform namespace the platform knows, whether or not the stack enables its add-on.</summary>
@@ -86,6 +98,16 @@ public static class PlatformNamespaces
 
         // The API server calls the CloudNativePG webhooks (9443); the operator calls the instance managers (8000).
         new(CloudNativePg, a => a.CloudNativePg, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
+
+        // The logs and traces pipeline (stacks/Shared/TelemetryNetwork.cs opens exactly its edges). Loki and Tempo keep
+        // their write-ahead logs (and, without a bucket, their data) on volumes; the node collector reads host paths.
+        new(Loki, a => a.Logging, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted,
+            new("50", "16", "32", "64Gi", "128Gi", "0", "500Gi"), []),
+        new(LogCollector, a => a.Logging, null, NamespaceRole.Controllers, PodSecurityLevel.Privileged,
+            new("500", "16", "32", "32Gi", "64Gi", "0", "0"), []),
+        new(Tempo, a => a.Tracing, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted,
+            new("50", "8", "16", "32Gi", "64Gi", "0", "500Gi"), []),
+        new(OtelCollector, a => a.Tracing, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, []),
     ];
 
     /// <summary>The default platform namespaces of a stack with these add-ons on this cloud.</summary>

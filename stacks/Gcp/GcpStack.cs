@@ -270,6 +270,8 @@ public static partial class GcpStack
             outputs["mlflowServiceAccount"] = mlflowIdentity.Email;
         }
 
+        var telemetryStorage = TelemetryBucket(config, clusterName, project, region, bucketCmek ? keys.Key(BucketKey) : null, After(cluster), After([.. keys.Grants]), annotations, outputs);
+
         // Every Kubernetes object goes through the cluster's endpoint, authenticated by the deployer's gcloud credentials.
         var kubernetes = new K8s.Provider("gke", new K8s.ProviderArgs
         {
@@ -281,6 +283,7 @@ public static partial class GcpStack
         var integration = new CloudIntegration
         {
             ArtifactStoreUri = artifactStoreUri,
+            TelemetryStorage = telemetryStorage,
             Database = database,
             SecretStore = new SecretStoreBackend("gcp-secret-manager", ImmutableDictionary<string, Input<string>>.Empty
                 .Add("projectID", project)
@@ -294,6 +297,11 @@ public static partial class GcpStack
             HasKubeProxy = false,
             KubeDns = true,
             ClusterReady = [.. nodePools.Pools.Values],
+            StorageClasses = new CloudStorageClasses
+            {
+                Default = PdStorageClasses.Default(regional: gcp.IsRegional),
+                Fast = PdStorageClasses.Fast(),
+            },
             PoolNodeSelectors = GcpNodePools.NodeSelectors(config),
             NamespaceAllowRules = MetadataServerRules(config, annotations.Keys.Select(k => k[..k.IndexOf('/', StringComparison.Ordinal)])),
             ClusterAddons = computeClasses.IsEmpty

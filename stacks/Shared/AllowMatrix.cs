@@ -142,6 +142,8 @@ public static class AllowMatrix
             }
         }
 
+        rules.AddRange(TelemetryNetwork.RulesFor(ns, config));
+
         switch (ns.Role)
         {
             case NamespaceRole.Monitoring:

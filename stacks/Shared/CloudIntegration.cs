@@ -18,6 +18,12 @@ public sealed record CloudIntegration
     /// <summary>The MLflow artifact store, as a URI (<c>s3://bucket</c>, <c>gs://bucket</c>, <c>wasbs://container@account.blob.core.windows.net</c>).</summary>
     public Output<string>? ArtifactStoreUri { get; init; }
 
+    /// <summary>
+    /// The bucket Loki and Tempo keep logs and traces in, with the cloud identities of their service accounts in
+    /// <see cref="ServiceAccountAnnotations"/> (and <see cref="ServiceAccountPodLabels"/>); null keeps them on volumes.
+    /// </summary>
+    public TelemetryStorage? TelemetryStorage { get; init; }
+
     /// <summary>The MLflow backend database, when the cloud runs one.</summary>
     public DatabaseConnection? Database { get; init; }
 
@@ -95,6 +101,12 @@ public sealed record CloudIntegration
     public ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>> NamespaceAllowRules { get; init; } =
         ImmutableDictionary<string, ImmutableArray<NetworkAllowRule>>.Empty;
 
+    /// <summary>
+    /// The StorageClasses the cloud's CSI drivers offer the platform (encrypted SSD default, fast, ReadWriteMany);
+    /// <see cref="CloudStorageClasses.None"/> on an existing cluster, whose drivers the platform does not know.
+    /// </summary>
+    public CloudStorageClasses StorageClasses { get; init; } = CloudStorageClasses.None;
+
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>
         ServiceAccountAnnotations.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? [];
@@ -103,6 +115,11 @@ public sealed record CloudIntegration
     public ImmutableDictionary<string, string> PodLabelsFor(string @namespace, string serviceAccount) =>
         ServiceAccountPodLabels.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? ImmutableDictionary<string, string>.Empty;
 }
+
+/// <summary>The object storage of the logs and traces pipeline, as a cloud hands it over.</summary>
+/// <param name="Uri">The bucket as a URI: <c>s3://bucket</c>, <c>gs://bucket</c> or <c>wasbs://container@account.blob.core.windows.net</c>.</param>
+/// <param name="Region">The bucket's region where its clients must be told (S3); null elsewhere.</param>
+public sealed record TelemetryStorage(Output<string> Uri, string? Region = null);
 
 /// <summary>An add-on the cloud runs in the cluster itself (no chart from the platform).</summary>
 /// <param name="Namespace">The namespace its pods run in.</param>
@@ -150,4 +167,23 @@ public sealed record GatewayServiceSettings
     /// Null when the cloud's controller is managed outside the cluster.
     /// </summary>
     public Func<Tenancy, Resource>? Controller { get; init; }
+}
+
+/// <summary>The specs of the platform's StorageClasses on one cloud; a null spec is a class the cloud cannot offer.</summary>
+public sealed record CloudStorageClasses
+{
+    /// <summary>No classes: an existing cluster.</summary>
+    public static CloudStorageClasses None { get; } = new();
+
+    /// <summary>The encrypted SSD class, the cluster default.</summary>
+    public StorageClassSpec? Default { get; init; }
+
+    /// <summary>The high-IOPS class for model-serving caches.</summary>
+    public StorageClassSpec? Fast { get; init; }
+
+    /// <summary>The ReadWriteMany class on the cloud's file service.</summary>
+    public StorageClassSpec? Shared { get; init; }
+
+    /// <summary>Resources the classes' volumes need before a claim can bind (CSI add-ons, mount targets), or none.</summary>
+    public ImmutableArray<Resource> Ready { get; init; } = [];
 }

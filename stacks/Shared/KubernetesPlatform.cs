@@ -20,6 +20,12 @@ public static class KubernetesPlatform
         options.DependsOn.AddRange(cloud.ClusterReady.Select(r => (Input<Resource>)r).ToList());
 
         var tenancy = new Tenancy("tenancy", TenancyPlan.Build(config, cloud), options);
+        var storageClasses = StoragePlan.Classes(config, cloud);
+        if (!storageClasses.IsEmpty)
+        {
+            _ = new StorageClasses("storage-classes", new StorageClassesArgs { Classes = storageClasses, Labels = TenancyPlan.CommonLabels(config) }, options);
+        }
+
         foreach (var addon in cloud.ClusterAddons)
         {
             addon(tenancy);

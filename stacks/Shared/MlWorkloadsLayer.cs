@@ -82,17 +82,17 @@ public static class MlWorkloadsLayer
         CanaryModel = sample.CanaryModel,
         CanaryTrafficPercent = sample.CanaryTrafficPercent,
         ServiceAccountName = Tenancy.InferenceServiceAccountName,
-        MaxReplicas = sample.Autoscaled ? sample.MaxReplicas : null,
-        ExternallyScaled = sample.Autoscaled,
+        Autoscaling = sample.Autoscaled ? SampleScaling(sample) : null,
     };
 
     /// <summary>How KEDA scales the sample model: between its replica bounds, on vLLM's requests in flight read from the stack's Prometheus.</summary>
-    public static InferenceScaling SampleScaling(SampleModelConfig sample) => new()
+    public static ModelAutoscaling SampleScaling(SampleModelConfig sample) => new()
     {
-        InferenceService = SampleModelName,
         Namespace = PlatformNamespaces.Serving,
         MinReplicas = sample.Replicas,
         MaxReplicas = sample.MaxReplicas,
+        TargetRequestsPerReplica = sample.Scaling.TargetRequestsPerReplica,
+        ScaleDownDelaySeconds = sample.Scaling.ScaleDownDelaySeconds,
         PrometheusUrl = KubePrometheusStack.PrometheusUrl(PlatformNamespaces.Monitoring),
     };
 
@@ -107,6 +107,10 @@ public static class MlWorkloadsLayer
         var ns = tenancy.Namespaces[PlatformNamespaces.Kserve];
         var sample = config.Kserve.SampleModel;
         var serving = sample is null ? null : tenancy.Namespaces[PlatformNamespaces.Serving];
+        var model = sample is null ? null : SampleModel(sample, cloud);
+
+        // KServe's keda class needs the ScaledObject CRD (and KEDA's webhook) before it reconciles the model.
+        Resource[] kedaReady = model?.Autoscaling is not null && services.Keda?.Release is { } kedaRelease ? [kedaRelease] : [];
         var kserve = new Kserve("kserve", new KserveArgs
         {
             Namespace = ns.NamespaceName,
@@ -114,18 +118,19 @@ public static class MlWorkloadsLayer
             CertManager = services.CertManager,
             Gateway = services.Gateway is { } gateway ? new GatewayRef(gateway.Name, gateway.Namespace, InferenceDomain(config.Gateway), gateway.Https) : null,
             GatewayReady = services.Gateway?.Resource,
-            SampleModel = sample is null ? null : SampleModel(sample, cloud),
+            SampleModel = model,
             ServingNamespace = serving is null ? null : (Input<string>)serving.NamespaceName,
-            ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses],
+            ServingReady = serving is null ? [] : [serving, tenancy.InferenceServiceAccounts[PlatformNamespaces.Serving], tenancy.PriorityClasses, .. kedaReady],
             Labels = labels,
         }, options);
 
-        // KEDA scales the sample model on its load (KServe's external autoscaler class leaves the replicas to it).
-        if (sample is { Autoscaled: true } && kserve.SampleInferenceService is { } service && services.Keda is { } keda)
+        // KServe renders the ScaledObject itself (class keda) unless a canary forces class external: then the
+        // platform's own ScaledObject scales the stable predictor.
+        if (model is { ExternallyScaled: true, Autoscaling: { } autoscaling } && kserve.SampleInferenceService is { } service && services.Keda is { } keda)
         {
             _ = new InferenceAutoscaler("sample-llm-autoscaler", new InferenceAutoscalerArgs
             {
-                Scaling = SampleScaling(sample),
+                Scaling = new InferenceScaling(SampleModelName, autoscaling),
                 Ready = [service, .. keda.Release is { } release ? [release] : Array.Empty<Resource>()],
                 Labels = labels,
             }, options);
@@ -162,6 +167,7 @@ public static class MlWorkloadsLayer
             ArtifactStoreUri = cloud.ArtifactStoreUri is { } uri ? (Input<string>)uri : null,
             ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
             PodLabels = cloud.PodLabelsFor(PlatformNamespaces.Mlflow, Mlflow.ReleaseName),
+            StorageClassName = StoragePlan.ClassFor(config, cloud, StorageTier.Default),
             Labels = labels,
         }, options);
     }
@@ -183,6 +189,8 @@ public static class MlWorkloadsLayer
                 TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : NodePoolScheduling.PlacementOn(pool, cloud),
                 Tolerations = NodePoolScheduling.SpotTolerations(config, cloud),
                 MlflowTrackingUri = mlflow is null ? null : Mlflow.TrackingUriIn(PlatformNamespaces.Mlflow),
+                WorkspaceStorageClass = StoragePlan.ClassFor(config, cloud, StorageTier.Shared) ?? StoragePlan.ClassFor(config, cloud, StorageTier.Default),
+                WorkspaceAccessMode = StoragePlan.SharedIsReadWriteMany(config, cloud) ? "ReadWriteMany" : "ReadWriteOnce",
             },
             Labels = labels,
         }, options);

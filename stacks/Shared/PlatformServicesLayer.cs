@@ -113,6 +113,8 @@ public static class PlatformServicesLayer
             }, In(PlatformNamespaces.Keda))
             : null;
 
+        var observability = ObservabilityLayer.Deploy(config, cloud, ns => In(ns));
+
         // The policies go in after every other release of this layer, so that the platform's own first install is
         // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
         var kyverno = addons.Kyverno
@@ -122,7 +124,7 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>()],
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;
@@ -210,13 +212,15 @@ public static class PlatformServicesLayer
             KubeDns = cloud?.KubeDns ?? false,
             Retention = config.Monitoring.Retention,
             StorageSize = config.Monitoring.StorageSize,
-            StorageClass = config.Monitoring.StorageClass,
+            StorageClass = config.Monitoring.StorageClass ?? StoragePlan.ClassFor(config, cloud ?? CloudIntegration.None, StorageTier.Default),
             GrafanaHostname = gateway is null ? null : config.Monitoring.GrafanaHostname,
             Gateway = gateway is null ? null : (EnvoyGateway.GatewayName, PlatformNamespaces.Gateway),
             ScrapeTargets = targets.ToImmutable(),
             AlertGroups = alerts.ToImmutable(),
             Dashboards = dashboards.ToImmutable(),
             Labels = labels,
+            AdditionalDataSources = ObservabilityLayer.DataSources(config),
+            ExemplarDestinations = ObservabilityLayer.ExemplarDestinations(config),
         };
     }
 

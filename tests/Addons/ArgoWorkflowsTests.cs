@@ -86,6 +86,10 @@ public class ArgoWorkflowsTests
         Assert.Equal("training", train["nodeSelector"]!["mlplatform.io/workload"]!.GetValue<string>());
         Assert.Equal("high-priority-batch", train["priorityClassName"]!.GetValue<string>());
         Assert.Equal(ImageCatalog.PyTorchCuda.Reference, train["script"]!["image"]!.GetValue<string>());
+
+        // Karpenter leaves the node of a running GPU step alone; the CPU steps carry no such pin.
+        Assert.Equal("true", train["metadata"]!["annotations"]![TrainingPipeline.DoNotDisruptAnnotation]!.GetValue<string>());
+        Assert.Null(Step(Pipeline, "ingest")["metadata"]);
     }
 
     [Fact]

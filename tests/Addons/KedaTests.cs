@@ -11,14 +11,18 @@ public class KedaTests
 {
     private static readonly ChartReference Chart = VersionCatalog.Keda;
 
-    private static InferenceScaling Scaling(int min = 1, int max = 4) => new()
+    private static ModelAutoscaling Autoscaling(int min = 1, int max = 4) => new()
     {
-        InferenceService = "sample-llm",
         Namespace = "serving",
         MinReplicas = min,
         MaxReplicas = max,
         PrometheusUrl = KubePrometheusStack.PrometheusUrl("monitoring"),
     };
+
+    private static InferenceScaling Scaling(int min = 1, int max = 4) => new("sample-llm", Autoscaling(min, max));
+
+    private const string SampleQuery =
+        "sum(vllm:num_requests_running{namespace=\"serving\", service=\"sample-llm-predictor\"}) + sum(vllm:num_requests_waiting{namespace=\"serving\", service=\"sample-llm-predictor\"})";
 
     [Theory]
     [InlineData(false)]
@@ -71,9 +75,7 @@ public class KedaTests
         Assert.Equal("AverageValue", trigger["metricType"]!.GetValue<string>());
         Assert.Equal("8", trigger["metadata"]!["threshold"]!.GetValue<string>());
         Assert.Equal("http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090", trigger["metadata"]!["serverAddress"]!.GetValue<string>());
-        Assert.Equal(
-            "sum(vllm:num_requests_running{namespace=\"serving\", service=\"sample-llm-predictor\"}) + sum(vllm:num_requests_waiting{namespace=\"serving\", service=\"sample-llm-predictor\"})",
-            trigger["metadata"]!["query"]!.GetValue<string>());
+        Assert.Equal(SampleQuery, trigger["metadata"]!["query"]!.GetValue<string>());
     }
 
     [Fact]
@@ -100,23 +102,57 @@ public class KedaTests
     }
 
     [Fact]
-    public void Externally_scaled_inference_services_hand_their_replicas_to_keda()
+    public void Kserve_renders_the_scaled_object_of_a_model_without_canary_from_its_autoscaling_block()
     {
-        var model = new InferenceModel { Name = "sample-llm", Model = "Qwen/Qwen2.5-0.5B-Instruct", Replicas = 2, MaxReplicas = 5, ExternallyScaled = true, CanaryModel = "Qwen/Qwen2.5-1.5B-Instruct", CanaryTrafficPercent = 10 };
+        var model = new InferenceModel { Name = "sample-llm", Model = "Qwen/Qwen2.5-0.5B-Instruct", Replicas = 2, Autoscaling = Autoscaling(2, 5) with { ScaleDownDelaySeconds = 600, TargetRequestsPerReplica = 4 } };
         var spec = Json.Of(VllmInferenceService.Spec(model));
 
+        Assert.Equal(VllmInferenceService.KedaAutoscaler, model.AutoscalerClass);
+        Assert.False(model.ExternallyScaled);
+        var predictor = spec["predictor"]!;
+        Assert.Equal(2, predictor["minReplicas"]!.GetValue<int>());
+        Assert.Equal(5, predictor["maxReplicas"]!.GetValue<int>());
+        var metric = Assert.Single(predictor["autoScaling"]!["metrics"]!.AsArray())!;
+        Assert.Equal("External", metric["type"]!.GetValue<string>());
+        Assert.Equal("prometheus", metric["external"]!["metric"]!["backend"]!.GetValue<string>());
+        Assert.Equal(KubePrometheusStack.PrometheusUrl("monitoring"), metric["external"]!["metric"]!["serverAddress"]!.GetValue<string>());
+        Assert.Equal(SampleQuery, metric["external"]!["metric"]!["query"]!.GetValue<string>());
+        Assert.Equal("Value", metric["external"]!["target"]!["type"]!.GetValue<string>());
+        Assert.Equal("4", metric["external"]!["target"]!["value"]!.GetValue<string>());
+        Assert.Equal(600, predictor["autoScaling"]!["behavior"]!["scaleDown"]!["stabilizationWindowSeconds"]!.GetValue<int>());
+        Assert.NotNull(predictor["topologySpreadConstraints"]);
+        Assert.Empty(CrdSchema.Problems("serving.kserve.io", "v1beta1", "InferenceService", Json.Object("serving.kserve.io/v1beta1", "InferenceService", "sample-llm", "serving", VllmInferenceService.Spec(model))));
+
+        // Fixed replicas: no autoscaling block, no class.
+        var fixedModel = model with { Autoscaling = null };
+        Assert.Null(fixedModel.AutoscalerClass);
+        Assert.Null(Json.Of(VllmInferenceService.Spec(fixedModel))["predictor"]!["autoScaling"]);
+    }
+
+    [Fact]
+    public void Externally_scaled_inference_services_hand_their_replicas_to_keda()
+    {
+        var model = new InferenceModel { Name = "sample-llm", Model = "Qwen/Qwen2.5-0.5B-Instruct", Replicas = 2, Autoscaling = Autoscaling(2, 5), CanaryModel = "Qwen/Qwen2.5-1.5B-Instruct", CanaryTrafficPercent = 10 };
+        var spec = Json.Of(VllmInferenceService.Spec(model));
+
+        // A canary's fixed Deployment would get a trigger-less ScaledObject under class keda: class external instead.
+        Assert.Equal(VllmInferenceService.ExternalAutoscaler, model.AutoscalerClass);
+        Assert.True(model.ExternallyScaled);
         Assert.Equal(2, spec["predictor"]!["minReplicas"]!.GetValue<int>());
         Assert.Equal(5, spec["predictor"]!["maxReplicas"]!.GetValue<int>());
+        Assert.Null(spec["predictor"]!["autoScaling"]);
         Assert.Null(spec["canary"]![0]!["predictor"]!["minReplicas"]);
+        Assert.Null(spec["canary"]![0]!["predictor"]!["autoScaling"]);
         Assert.Empty(CrdSchema.Problems("serving.kserve.io", "v1beta1", "InferenceService", Json.Object("serving.kserve.io/v1beta1", "InferenceService", "sample-llm", "serving", VllmInferenceService.Spec(model))));
         Assert.Equal("sample-llm-predictor", VllmInferenceService.PredictorDeployment("sample-llm"));
         Assert.Equal("sample-llm-canary-predictor", VllmInferenceService.CanaryDeployment("sample-llm"));
     }
 
     [Theory]
-    [InlineData(true, "external")]
-    [InlineData(false, null)]
-    public async Task Kserve_marks_the_sample_external_only_when_keda_scales_it(bool externallyScaled, string? autoscalerClass)
+    [InlineData(true, true, "external")]
+    [InlineData(true, false, "keda")]
+    [InlineData(false, false, null)]
+    public async Task Kserve_marks_the_sample_with_its_autoscaler_class(bool autoscaled, bool canary, string? autoscalerClass)
     {
         var mocks = await ComponentTest.RunAsync(() =>
         {
@@ -125,7 +161,14 @@ public class KedaTests
             {
                 Namespace = "kserve",
                 NamespaceReady = ns,
-                SampleModel = new InferenceModel { Name = "sample-llm", Model = "Qwen/Qwen2.5-0.5B-Instruct", ExternallyScaled = externallyScaled },
+                SampleModel = new InferenceModel
+                {
+                    Name = "sample-llm",
+                    Model = "Qwen/Qwen2.5-0.5B-Instruct",
+                    Autoscaling = autoscaled ? Autoscaling() : null,
+                    CanaryModel = canary ? "Qwen/Qwen2.5-1.5B-Instruct" : null,
+                    CanaryTrafficPercent = canary ? 10 : 0,
+                },
                 ServingNamespace = "serving",
             });
         });

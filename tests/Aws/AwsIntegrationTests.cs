@@ -57,7 +57,7 @@ public class AwsIntegrationTests
         Assert.True(integration.NodeImageHasGpuDriver);
         var ready = integration.ClusterReady.Select(r => r.GetResourceType()).ToList();
         Assert.Contains("aws:eks/nodeGroup:NodeGroup", ready);
-        Assert.Equal(4, ready.Count(t => t == "aws:eks/addon:Addon"));
+        Assert.Equal(5, ready.Count(t => t == "aws:eks/addon:Addon"));
         Assert.Contains("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", ready);
         Assert.Contains("aws:eks/accessEntry:AccessEntry", ready);
         Assert.Single(integration.ClusterAddons);

@@ -282,7 +282,8 @@ public class AwsStackScenarioTests
         };
         var plan = await Scenario.RunAsync(config, new PlanMocks("eu-west-1"));
 
-        Assert.Empty(plan.OfType("aws:s3/bucket:Bucket"));
+        // The telemetry bucket (logging and tracing) is the only one left.
+        Assert.Equal("telemetry", Assert.Single(plan.OfType("aws:s3/bucket:Bucket")).Name);
         Assert.Empty(plan.OfType("aws:rds/instance:Instance"));
         Assert.DoesNotContain(plan.OfType("aws:iam/role:Role"), r => r.Name.StartsWith("mlflow-", StringComparison.Ordinal) || r.Name.StartsWith("external-secrets-", StringComparison.Ordinal));
         Assert.Empty(plan.OfType("kubernetes:karpenter.sh/v1:NodePool"));

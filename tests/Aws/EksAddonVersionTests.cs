@@ -36,7 +36,8 @@ public partial class EksAddonVersionTests
     {
         var plan = stack == "production" ? await AwsPlans.Production : await AwsPlans.Staging;
         var addons = plan.OfType("aws:eks/addon:Addon").ToList();
-        Assert.Equal(stack == "production" ? 5 : 4, addons.Count);
+        Assert.Equal(stack == "production" ? 6 : 5, addons.Count);
+        Assert.Contains(addons, a => a.Inputs["addonName"]!.GetValue<string>() == EksCluster.MetricsServerAddon);
         var pinned = VersionCatalog.EksAddonVersions("1.34")!;
         Assert.All(addons, a => Assert.Equal(pinned[a.Inputs["addonName"]!.GetValue<string>()], a.Inputs["addonVersion"]?.GetValue<string>()));
     }

@@ -47,8 +47,10 @@ public class EksClusterTests
         Assert.False(cluster["accessConfig"]!["bootstrapClusterCreatorAdminPermissions"]!.GetValue<bool>());
         Assert.True(cluster["deletionProtection"]!.GetValue<bool>());
 
-        var key = Assert.Single(mocks.OfType("aws:kms/key:Key")).Json();
-        Assert.True(key["enableKeyRotation"]!.GetValue<bool>());
+        // Two keys: the secrets' envelope key and the volumes' key of the platform's StorageClasses.
+        var keys = mocks.OfType("aws:kms/key:Key").ToList();
+        Assert.Equal(new[] { "eks-secrets", "eks-volumes" }, keys.Select(k => k.Name!).Order(StringComparer.Ordinal).ToArray());
+        Assert.All(keys, k => Assert.True(k.Json()["enableKeyRotation"]!.GetValue<bool>()));
         var logGroup = mocks.Inputs("aws:cloudwatch/logGroup:LogGroup", "eks-control-plane");
         Assert.Equal("/aws/eks/ml/cluster", logGroup["name"]!.GetValue<string>());
         Assert.Equal(90, logGroup["retentionInDays"]!.AsInt());
@@ -145,7 +147,7 @@ public class EksClusterTests
         var mocks = await ComponentTest.RunAsync(() => _ = new EksCluster("eks", Args()));
         var addons = mocks.OfType("aws:eks/addon:Addon").Select(a => a.Json()).ToDictionary(a => a["addonName"]!.GetValue<string>());
 
-        Assert.Equal(new[] { "aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni" }, addons.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "aws-ebs-csi-driver", "coredns", "kube-proxy", "metrics-server", "vpc-cni" }, addons.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("""{"enableNetworkPolicy":"true"}""", addons["vpc-cni"]["configurationValues"]!.GetValue<string>());
         Assert.Equal("arn:aws:iam::123456789012:role/eks-ebs-csi", addons["aws-ebs-csi-driver"]["serviceAccountRoleArn"]!.GetValue<string>());
 

@@ -122,11 +122,48 @@ public class KarpenterSpecTests
         var taint = Assert.Single(spec["template"]!["spec"]!["taints"]!.AsArray())!;
         Assert.Equal(("nvidia.com/gpu", "NoSchedule"), (taint["key"]!.GetValue<string>(), taint["effect"]!.GetValue<string>()));
         Assert.Equal("gpu", spec["template"]!["spec"]!["nodeClassRef"]!["name"]!.GetValue<string>());
-        Assert.Equal("WhenEmptyOrUnderutilized", spec["disruption"]!["consolidationPolicy"]!.GetValue<string>());
+        Assert.Equal("WhenEmpty", spec["disruption"]!["consolidationPolicy"]!.GetValue<string>());
         Assert.Equal("720h", spec["template"]!["spec"]!["expireAfter"]!.GetValue<string>());
         Assert.Equal("gpu-training", spec["template"]!["metadata"]!["labels"]![AwsNodePools.PoolLabel]!.GetValue<string>());
         var gpuCount = spec["template"]!["spec"]!["requirements"]!.AsArray().Single(r => r!["key"]!.GetValue<string>() == "karpenter.k8s.aws/instance-gpu-count")!;
         Assert.Equal("8", gpuCount["values"]![0]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("training", "WhenEmpty", "30m", "48h", 2)]
+    [InlineData("inference", "WhenEmptyOrUnderutilized", "10m", "1h", 1)]
+    public void Gpu_pools_are_disrupted_by_their_role(string workload, string policy, string after, string grace, int budgets)
+    {
+        var pool = new NodePoolConfig
+        {
+            Name = $"gpu-{workload}",
+            Role = NodeRole.Gpu,
+            Accelerator = Accelerator.L4,
+            Min = 0,
+            Max = 4,
+            Taints = [TaintConfig.Gpu],
+            Labels = ImmutableDictionary<string, string>.Empty.Add("mlplatform.io/workload", workload),
+        };
+        var raw = KarpenterSpecs.NodePoolSpec(AwsNodePools.ToKarpenter(pool));
+        var spec = JsonSerializer.SerializeToNode(raw)!;
+
+        Assert.Empty(CrdSchema.Problems("karpenter.sh", "v1", "NodePool", Object("karpenter.sh/v1", "NodePool", pool.Name, raw)));
+        Assert.Equal(policy, spec["disruption"]!["consolidationPolicy"]!.GetValue<string>());
+        Assert.Equal(after, spec["disruption"]!["consolidateAfter"]!.GetValue<string>());
+        Assert.Equal(grace, spec["template"]!["spec"]!["terminationGracePeriod"]!.GetValue<string>());
+        var list = spec["disruption"]!["budgets"]!.AsArray();
+        Assert.Equal(budgets, list.Count);
+        if (workload == "training")
+        {
+            // No disruption at all in the working-day window, one node at a time otherwise.
+            Assert.Equal(("0", "0 8 * * mon-fri", "10h"), (list[0]!["nodes"]!.GetValue<string>(), list[0]!["schedule"]!.GetValue<string>(), list[0]!["duration"]!.GetValue<string>()));
+            Assert.Equal("1", list[1]!["nodes"]!.GetValue<string>());
+        }
+
+        // CPU pools keep the quick consolidation and no grace bound.
+        var cpu = JsonSerializer.SerializeToNode(KarpenterSpecs.NodePoolSpec(AwsNodePools.ToKarpenter(new NodePoolConfig { Name = "batch", Role = NodeRole.Cpu, Min = 0, Max = 4 })))!;
+        Assert.Equal("1m", cpu["disruption"]!["consolidateAfter"]!.GetValue<string>());
+        Assert.Null(cpu["template"]!["spec"]!["terminationGracePeriod"]);
     }
 
     [Fact]

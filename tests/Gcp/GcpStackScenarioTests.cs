@@ -308,7 +308,7 @@ public class GcpStackScenarioTests
         var instance = Assert.Single(plan.OfType("gcp:sql/databaseInstance:DatabaseInstance"));
         Assert.True(instance.Protected);
         Assert.Equal(("ZONAL", "db-custom-1-3840"), (instance.Inputs["settings"]!["availabilityType"]!.GetValue<string>(), instance.Inputs["settings"]!["tier"]!.GetValue<string>()));
-        Assert.Null(Assert.Single(plan.OfType("gcp:storage/bucket:Bucket")).Inputs["encryption"]);
+        Assert.Null(Assert.Single(plan.OfType("gcp:storage/bucket:Bucket"), b => b.Name == "mlflow-artifacts").Inputs["encryption"]);
         Assert.Equal(2, plan.OfType("gcp:kms/cryptoKey:CryptoKey").Count());
 
         var pools = plan.OfType("gcp:container/nodePool:NodePool").Where(p => p.Inputs["name"]!.GetValue<string>() != "system").ToList();
@@ -346,9 +346,10 @@ public class GcpStackScenarioTests
         };
         var plan = await Scenario.RunAsync(config, new PlanMocks("europe-west4"), stack: "dev");
 
-        Assert.Empty(plan.OfType("gcp:storage/bucket:Bucket"));
+        // The telemetry bucket (logging and tracing) and its two identities are the only ones left.
+        Assert.Equal("telemetry", Assert.Single(plan.OfType("gcp:storage/bucket:Bucket")).Name);
         Assert.Empty(plan.OfType("gcp:sql/databaseInstance:DatabaseInstance"));
-        Assert.Empty(plan.OfType("gcp:serviceaccount/iAMMember:IAMMember"));
+        Assert.All(plan.OfType("gcp:serviceaccount/iAMMember:IAMMember"), m => Assert.Matches("^(loki|tempo)-", m.Name));
         Assert.Empty(plan.OfType("kubernetes:cloud.google.com/v1:ComputeClass"));
         Assert.Single(plan.OfType("gcp:container/nodePool:NodePool"));
         Assert.Equal("BALANCED", Single(plan, "gcp:container/cluster:Cluster", "gke")["clusterAutoscaling"]!["autoscalingProfile"]!.GetValue<string>());

@@ -19,12 +19,12 @@ public class AllowMatrixTests
     private static IEnumerable<string> FromRoles(string ns) => Rules(ns)
         .Where(r => r.Direction == TrafficDirection.Ingress)
         .SelectMany(r => r.Namespaces)
-        .Select(labels => labels.GetValueOrDefault(PlatformLabels.Role) ?? "*");
+        .Select(labels => labels.GetValueOrDefault(PlatformLabels.Role) ?? labels.GetValueOrDefault("kubernetes.io/metadata.name") ?? "*");
 
     private static IEnumerable<string> ToRoles(string ns) => Rules(ns)
         .Where(r => r.Direction == TrafficDirection.Egress)
         .SelectMany(r => r.Namespaces)
-        .Select(labels => labels.GetValueOrDefault(PlatformLabels.Role) ?? "*");
+        .Select(labels => labels.GetValueOrDefault(PlatformLabels.Role) ?? labels.GetValueOrDefault("kubernetes.io/metadata.name") ?? "*");
 
     [Fact]
     public void Ingress_gateway_reaches_serving_and_grafana_and_nothing_else()
@@ -38,7 +38,7 @@ public class AllowMatrixTests
     [Fact]
     public void Serving_reaches_the_data_stores()
     {
-        Assert.Equal(["data"], ToRoles(PlatformNamespaces.Serving));
+        Assert.Equal(["data", PlatformNamespaces.OtelCollector], ToRoles(PlatformNamespaces.Serving));
         Assert.Contains("serving", FromRoles(PlatformNamespaces.Mlflow));
     }
 

@@ -46,16 +46,43 @@ public class KedaPlacementTests(AwsStagingPlan staging) : IClassFixture<AwsStagi
     }
 
     [Fact]
-    public async Task The_sample_model_is_scaled_by_a_scaled_object_that_waits_for_the_chart()
+    public async Task The_sample_model_is_scaled_by_kserve_through_keda_after_the_chart()
     {
         var plan = await staging.Plan;
 
-        var scaled = plan.Get("kubernetes:keda.sh/v1alpha1:ScaledObject", "sample-llm-autoscaler");
-        Assert.Contains(plan.OfType("kubernetes:helm.sh/v3:Release").Single(r => r.Name == "keda").Urn, scaled.DependsOn);
-        Assert.Contains(plan.Get("kubernetes:serving.kserve.io/v1beta1:InferenceService", "sample-llm").Urn, scaled.DependsOn);
+        // No canary in staging: KServe's keda class renders the ScaledObject; the platform renders none itself.
+        Assert.Empty(plan.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject"));
+        var service = plan.Get("kubernetes:serving.kserve.io/v1beta1:InferenceService", "sample-llm");
+        Assert.Equal("keda", service.Inputs["metadata"]!["annotations"]!["serving.kserve.io/autoscalerClass"]!.GetValue<string>());
+        Assert.Contains(plan.OfType("kubernetes:helm.sh/v3:Release").Single(r => r.Name == "keda").Urn, service.DependsOn);
+        var metric = Assert.Single(service.Inputs["spec"]!["predictor"]!["autoScaling"]!["metrics"]!.AsArray())!;
+        Assert.Contains("vllm:num_requests_waiting", metric["external"]!["metric"]!["query"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(3, service.Inputs["spec"]!["predictor"]!["maxReplicas"]!.AsInt());
         Assert.Equal("keda", plan.OfType("kubernetes:monitoring.coreos.com/v1:PodMonitor")
             .Single(m => m.Inputs["metadata"]!["name"]!.GetValue<string>() == "keda-operator").Inputs["spec"]!["namespaceSelector"]!["matchNames"]![0]!.GetValue<string>());
-        Assert.Empty(CrdSchema.Problems("keda.sh", "v1alpha1", "ScaledObject", scaled.Inputs));
+        Assert.Empty(CrdSchema.Problems("serving.kserve.io", "v1beta1", "InferenceService", service.Inputs));
+    }
+
+    [Fact]
+    public void Production_autoscaled_models_keep_two_replicas_and_scaling_settings_are_checked()
+    {
+        static ConfigFixture Sample(object sample, string environment = "staging") =>
+            ConfigFixture.Valid().Set("environment", environment).Set("nodePools", new[] { ConfigFixture.GpuPool(max: 4) }).Set("kserve", new { sampleModel = sample });
+
+        var problem = Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3 }, "production").Problems());
+        Assert.Equal("mlplatform:kserve.sampleModel.replicas", problem.Key);
+        Assert.Contains("at least 2 replicas", problem.Message, StringComparison.Ordinal);
+        Assert.True(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", replicas = 2, maxReplicas = 3 }, "production").Read().Kserve.SampleModel!.Autoscaled);
+        Assert.False(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct" }, "production").Read().Kserve.SampleModel!.Autoscaled);
+
+        var scaling = Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3, targetRequestsPerReplica = 4, scaleDownDelaySeconds = 900 }).Read().Kserve.SampleModel!.Scaling;
+        Assert.Equal(4, scaling.TargetRequestsPerReplica);
+        Assert.Equal(900, scaling.ScaleDownDelaySeconds);
+        var autoscaling = MlWorkloadsLayer.SampleScaling(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3, targetRequestsPerReplica = 4 }).Read().Kserve.SampleModel!);
+        Assert.Equal(4, autoscaling.TargetRequestsPerReplica);
+        Assert.Equal(3, autoscaling.MaxReplicas);
+        Assert.Equal("mlplatform:kserve.sampleModel.targetRequestsPerReplica", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", targetRequestsPerReplica = 0 }).Problems()).Key);
+        Assert.Equal("mlplatform:kserve.sampleModel.scaleDownDelaySeconds", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", scaleDownDelaySeconds = -1 }).Problems()).Key);
     }
 
     [Fact]

@@ -25,6 +25,10 @@ public class PlatformServicesLayerTests
         ("external-secrets", "external-secrets", "2.9.0", "https://charts.external-secrets.io", "external-secrets"),
         ("kyverno", "kyverno", "3.9.0", "https://kyverno.github.io/kyverno/", "kyverno"),
         ("keda", "keda", "2.20.2", "https://kedacore.github.io/charts", "keda"),
+        ("loki", "loki", "18.11.0", "https://grafana-community.github.io/helm-charts", "loki"),
+        ("log-collector", "opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts", "log-collector"),
+        ("tempo", "tempo", "2.2.4", "https://grafana-community.github.io/helm-charts", "tempo"),
+        ("otel-collector", "opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts", "otel-collector"),
     ];
 
     private static readonly string[] AddonTypes =
@@ -124,6 +128,8 @@ public class PlatformServicesLayerTests
             argoWorkflows = false,
             argoCd = false,
             keda = false,
+            logging = false,
+            tracing = false,
         }));
 
         var (mocks, _, services) = await DeployAsync(config);

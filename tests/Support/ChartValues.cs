@@ -33,6 +33,17 @@ public static class ChartValues
 
         // prometheus-node-exporter's daemonset.yaml renders `with .Values.priorityClassName`; values.yaml comments it out.
         ["kube-prometheus-stack"] = ["prometheus-node-exporter.priorityClassName"],
+
+        // loki.storage.bucketNames is read by the chart's storage helpers and documented commented out in values.yaml;
+        // loki.limits_config is passed through `tpl toYaml` into Loki's own configuration (retention, OTLP labels).
+        ["loki"] = ["loki.storage.bucketNames", "loki.limits_config.retention_period", "loki.limits_config.otlp_config"],
+
+        // tempo.storage is rendered with `toYaml` into Tempo's configuration (its s3/gcs/azure blocks are Tempo's); the
+        // pod securityContext is copied as given and needs RuntimeDefault seccomp for Pod Security "restricted".
+        ["tempo"] = ["tempo.storage.trace.s3", "tempo.storage.trace.gcs", "tempo.storage.trace.azure", "securityContext.seccompProfile"],
+
+        // The collector's own configuration, merged into the chart's defaults and rendered as its config file.
+        ["opentelemetry-collector"] = ["config.exporters", "config.service.pipelines"],
     };
 
     /// <summary>
