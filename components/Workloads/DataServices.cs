@@ -289,7 +289,6 @@ public sealed class ValkeyCache : ComponentResource
             },
             ["podSecurityContext"] = new Dictionary<string, object>
             {
-                ["runAsNonRoot"] = true,
                 ["fsGroup"] = 1000,
                 ["runAsUser"] = 1000,
                 ["runAsGroup"] = 1000,

@@ -191,13 +191,16 @@ public static class WorkloadPodTemplate
 
         var probes = args.Probes;
         var mainPort = args.Ports[0];
-        var port = probes.Port ?? mainPort.Port;
-        container.LivenessProbe = Probe(mainPort, port, probes.LivenessPath, periodSeconds: 10, failureThreshold: 3);
-        container.ReadinessProbe = Probe(mainPort, port, probes.ReadinessPath, periodSeconds: 5, failureThreshold: 3);
+
+        // HTTP probes of a gRPC server go to its HTTP port (health and readiness endpoints), gRPC health checks to the gRPC port.
+        var httpPort = probes.Port ?? args.Ports.FirstOrDefault(p => p.Protocol == PortProtocol.Http)?.Port ?? mainPort.Port;
+        int PortFor(string? path) => path is null ? probes.Port ?? mainPort.Port : httpPort;
+        container.LivenessProbe = Probe(mainPort, PortFor(probes.LivenessPath), probes.LivenessPath, periodSeconds: 10, failureThreshold: 3);
+        container.ReadinessProbe = Probe(mainPort, PortFor(probes.ReadinessPath), probes.ReadinessPath, periodSeconds: 5, failureThreshold: 3);
         if (probes.StartupSeconds > 0)
         {
             // Liveness only starts once this passes: a model that takes minutes to load is not killed half-way.
-            container.StartupProbe = Probe(mainPort, port, probes.ReadinessPath, periodSeconds: 10, failureThreshold: Math.Max(1, probes.StartupSeconds / 10));
+            container.StartupProbe = Probe(mainPort, PortFor(probes.ReadinessPath), probes.ReadinessPath, periodSeconds: 10, failureThreshold: Math.Max(1, probes.StartupSeconds / 10));
         }
 
         return container;

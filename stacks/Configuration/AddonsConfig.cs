@@ -39,7 +39,10 @@ public sealed record AddonsConfig
     /// <summary>KEDA, the event-driven autoscaler (the chart, or the cloud's managed add-on where there is one).</summary>
     public bool Keda { get; init; } = true;
 
-    /// <summary>The CloudNativePG operator, for PostgreSQL data services (<c>mlplatform:dataServices</c>). Off by default.</summary>
+    /// <summary>
+    /// The CloudNativePG operator, for PostgreSQL data services (<c>mlplatform:dataServices</c>). Opt-in, so not one of
+    /// <see cref="All"/>, the switches that are on by default.
+    /// </summary>
     public bool CloudNativePg { get; init; }
 
     /// <summary>
@@ -57,7 +60,6 @@ public sealed record AddonsConfig
         ("certManager", CertManager), ("gateway", Gateway), ("monitoring", Monitoring), ("gpuOperator", GpuOperator),
         ("kserve", Kserve), ("mlflow", Mlflow), ("argoWorkflows", ArgoWorkflows), ("argoCd", ArgoCd),
         ("kyverno", Kyverno), ("externalSecrets", ExternalSecrets), ("keda", Keda),
-        ("cloudNativePg", CloudNativePg),
         ("logging", Logging), ("tracing", Tracing),
     ];
 }

@@ -122,7 +122,8 @@ public class HighAvailabilityScenarioTests
             foreach (var component in entry.Components.Where(c => c.IsEnabled(values) && !c.Scheduling.PriorityClass.IsEmpty))
             {
                 var priority = ComponentScheduling.Of(component, values, release.Inputs["name"]!.GetValue<string>()).PriorityClass;
-                var ok = entry.Chart == "mlflow" ? priority == "interactive" : priority is not null && CriticalClasses.Contains(priority);
+                // MLflow and the application data services (Valkey caches) serve users: the interactive tier.
+                var ok = entry.Chart is "mlflow" or "valkey" ? priority == "interactive" : priority is not null && CriticalClasses.Contains(priority);
                 if (!ok)
                 {
                     problems.Add($"{entry.Chart} '{component.Name}' runs with priorityClassName {priority ?? "(none)"}");
