@@ -57,7 +57,8 @@ public class LayerWiringTests
         Assert.Contains(releases["cert-manager"].Urn, AllDependencies(plan, releases["kserve-resources"]));
         var gateway = Assert.Single(plan.OfType("kubernetes:gateway.networking.k8s.io/v1:Gateway"));
         Assert.Contains(gateway.Urn, AllDependencies(plan, releases["kserve-resources"]));
-        var externalSecret = Assert.Single(plan.OfType("kubernetes:external-secrets.io/v1:ExternalSecret"));
+        var externalSecret = Assert.Single(plan.OfType("kubernetes:external-secrets.io/v1:ExternalSecret"),
+            s => s.Inputs["metadata"]!["namespace"]!.GetValue<string>() == "mlflow");
         Assert.Equal(plan.Outputs["secretStore"]!.GetValue<string>(), externalSecret.Inputs["spec"]!["secretStoreRef"]!["name"]!.GetValue<string>());
         Assert.Equal("ClusterSecretStore", externalSecret.Inputs["spec"]!["secretStoreRef"]!["kind"]!.GetValue<string>());
     }
