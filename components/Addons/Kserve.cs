@@ -41,15 +41,6 @@ public sealed class KserveArgs
     /// </summary>
     public Resource? GatewayReady { get; init; }
 
-    /// <summary>The sample model; null for none.</summary>
-    public InferenceModel? SampleModel { get; init; }
-
-    /// <summary>The namespace the sample model runs in (<c>serving</c>).</summary>
-    public Input<string>? ServingNamespace { get; init; }
-
-    /// <summary>What the sample model waits for besides KServe: its namespace and service account.</summary>
-    public ImmutableArray<Resource> ServingReady { get; init; } = [];
-
     /// <summary>Labels of the objects the platform creates directly.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
@@ -88,50 +79,10 @@ public sealed class Kserve : ComponentResource
         ResourcesRelease = HelmReleases.Create(
             "kserve-resources", VersionCatalog.KserveResources, args.Namespace, ResourcesValues(args.Gateway), resourcesOptions);
 
-        if (args.SampleModel is { } model)
-        {
-            var serviceOptions = new CustomResourceOptions { Parent = this, DependsOn = { ResourcesRelease } };
-            serviceOptions.DependsOn.AddRange(args.ServingReady.Select(r => (Input<Resource>)r).ToList());
-            var annotations = new InputMap<string> { [VllmInferenceService.DeploymentModeAnnotation] = VllmInferenceService.StandardMode };
-            if (model.AutoscalerClass is { } autoscalerClass)
-            {
-                annotations[VllmInferenceService.AutoscalerClassAnnotation] = autoscalerClass;
-            }
-
-            SampleInferenceService = new K8s.ApiExtensions.CustomResource(model.Name, new KubernetesObjectArgs(
-                "serving.kserve.io/v1beta1",
-                "InferenceService",
-                new ObjectMetaArgs
-                {
-                    Name = model.Name,
-                    Namespace = args.ServingNamespace ?? throw new ArgumentException("ServingNamespace is required with a sample model.", nameof(args)),
-                    Labels = args.Labels,
-                    Annotations = annotations,
-                },
-                VllmInferenceService.Spec(model).ToImmutableDictionary()), serviceOptions);
-
-            if (model.Replicas > 1)
-            {
-                // KServe creates no budget for the Deployments it renders: one predictor at a time may go, and a
-                // crash-looping one never holds a drain up.
-                SampleDisruptionBudget = new K8s.Policy.V1.PodDisruptionBudget($"{model.Name}-pdb", new PodDisruptionBudgetArgs
-                {
-                    Metadata = new ObjectMetaArgs { Name = $"{model.Name}-predictor", Namespace = args.ServingNamespace, Labels = args.Labels },
-                    Spec = new PodDisruptionBudgetSpecArgs
-                    {
-                        MaxUnavailable = 1,
-                        UnhealthyPodEvictionPolicy = "AlwaysAllow",
-                        Selector = new LabelSelectorArgs { MatchLabels = VllmInferenceService.PredictorPodLabels(model.Name).ToDictionary() },
-                    },
-                }, serviceOptions);
-            }
-        }
-
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["crdVersion"] = VersionCatalog.KserveCrd.Version,
             ["version"] = VersionCatalog.KserveResources.Version,
-            ["sampleModel"] = args.SampleModel?.Name,
         });
     }
 
@@ -140,12 +91,6 @@ public sealed class Kserve : ComponentResource
 
     /// <summary>The KServe controller release.</summary>
     public K8s.Helm.V3.Release ResourcesRelease { get; }
-
-    /// <summary>The sample InferenceService; null when not configured.</summary>
-    public K8s.ApiExtensions.CustomResource? SampleInferenceService { get; }
-
-    /// <summary>The sample model's PodDisruptionBudget; null with one replica.</summary>
-    public K8s.Policy.V1.PodDisruptionBudget? SampleDisruptionBudget { get; }
 
     /// <summary>
     /// The values of the <c>kserve-resources</c> chart: Standard mode as the default deployment mode, no Istio

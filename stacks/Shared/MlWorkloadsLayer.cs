@@ -71,31 +71,6 @@ public static class MlWorkloadsLayer
         return new MlWorkloads(kserve, mlflow, argoWorkflows, argoCd);
     }
 
-    /// <summary>The sample model as the KServe component takes it, placed on its pool as the cloud selects and taints it.</summary>
-    public static InferenceModel SampleModel(SampleModelConfig sample, CloudIntegration? cloud = null) => new()
-    {
-        Name = SampleModelName,
-        Model = sample.Model,
-        Gpus = sample.Gpus,
-        Replicas = sample.Replicas,
-        Placement = NodePoolScheduling.PlacementOn(sample.NodePool, cloud ?? CloudIntegration.None),
-        CanaryModel = sample.CanaryModel,
-        CanaryTrafficPercent = sample.CanaryTrafficPercent,
-        ServiceAccountName = Tenancy.InferenceServiceAccountName,
-        Autoscaling = sample.Autoscaled ? SampleScaling(sample) : null,
-    };
-
-    /// <summary>How KEDA scales the sample model: between its replica bounds, on vLLM's requests in flight read from the stack's Prometheus.</summary>
-    public static ModelAutoscaling SampleScaling(SampleModelConfig sample) => new()
-    {
-        Namespace = PlatformNamespaces.Serving,
-        MinReplicas = sample.Replicas,
-        MaxReplicas = sample.MaxReplicas,
-        TargetRequestsPerReplica = sample.Scaling.TargetRequestsPerReplica,
-        ScaleDownDelaySeconds = sample.Scaling.ScaleDownDelaySeconds,
-        PrometheusUrl = KubePrometheusStack.PrometheusUrl(PlatformNamespaces.Monitoring),
-    };
-
     /// <summary>The GPU pool that trains: the first labelled <c>mlplatform.io/workload: training</c>, else the first GPU pool; null without GPU pools.</summary>
     public static NodePoolConfig? TrainingPool(PlatformConfig config) =>
         config.NodePools.FirstOrDefault(p => p.IsGpu && p.Labels.GetValueOrDefault("mlplatform.io/workload") == TrainingWorkloadLabel)

@@ -152,26 +152,20 @@ public class KedaTests
     [InlineData(true, true, "external")]
     [InlineData(true, false, "keda")]
     [InlineData(false, false, null)]
-    public async Task Kserve_marks_the_sample_with_its_autoscaler_class(bool autoscaled, bool canary, string? autoscalerClass)
+    public async Task A_served_vllm_model_carries_its_autoscaler_class(bool autoscaled, bool canary, string? autoscalerClass)
     {
-        var mocks = await ComponentTest.RunAsync(() =>
+        var model = new ServedModel
         {
-            var ns = new Pulumi.Kubernetes.Core.V1.Namespace("kserve");
-            _ = new Kserve("kserve", new KserveArgs
-            {
-                Namespace = "kserve",
-                NamespaceReady = ns,
-                SampleModel = new InferenceModel
-                {
-                    Name = "sample-llm",
-                    Model = "Qwen/Qwen2.5-0.5B-Instruct",
-                    Autoscaling = autoscaled ? Autoscaling() : null,
-                    CanaryModel = canary ? "Qwen/Qwen2.5-1.5B-Instruct" : null,
-                    CanaryTrafficPercent = canary ? 10 : 0,
-                },
-                ServingNamespace = "serving",
-            });
-        });
+            Name = "sample-llm",
+            Namespace = "serving",
+            Source = ModelSource.Parse("hf://Qwen/Qwen2.5-0.5B-Instruct")!,
+            Runtime = ModelRuntime.Vllm,
+            Scaling = autoscaled ? new ModelScaling(1, 4) : new ModelScaling(1, 1),
+            Autoscaling = autoscaled ? Autoscaling() : null,
+            Canary = canary ? new ModelCanary(ModelSource.Parse("hf://Qwen/Qwen2.5-1.5B-Instruct")!, 10) : null,
+            Governance = new ModelGovernance { ModelName = "sample-llm", Version = "1.0.0", Owner = "platform" },
+        };
+        var mocks = await ComponentTest.RunAsync(() => _ = new ModelServing("sample-llm", new ModelServingArgs { Model = model }));
 
         var annotations = mocks.Inputs("kubernetes:serving.kserve.io/v1beta1:InferenceService", "sample-llm")["metadata"]!["annotations"]!;
         Assert.Equal("Standard", annotations[VllmInferenceService.DeploymentModeAnnotation]!.GetValue<string>());

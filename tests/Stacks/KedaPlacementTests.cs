@@ -78,7 +78,7 @@ public class KedaPlacementTests(AwsStagingPlan staging) : IClassFixture<AwsStagi
         var scaling = Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3, targetRequestsPerReplica = 4, scaleDownDelaySeconds = 900 }).Read().Kserve.SampleModel!.Scaling;
         Assert.Equal(4, scaling.TargetRequestsPerReplica);
         Assert.Equal(900, scaling.ScaleDownDelaySeconds);
-        var autoscaling = MlWorkloadsLayer.SampleScaling(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3, targetRequestsPerReplica = 4 }).Read().Kserve.SampleModel!);
+        var autoscaling = ServedModels.Autoscaling(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", maxReplicas = 3, targetRequestsPerReplica = 4 }).Read().Models[0])!;
         Assert.Equal(4, autoscaling.TargetRequestsPerReplica);
         Assert.Equal(3, autoscaling.MaxReplicas);
         Assert.Equal("mlplatform:kserve.sampleModel.targetRequestsPerReplica", Assert.Single(Sample(new { model = "Qwen/Qwen2.5-0.5B-Instruct", targetRequestsPerReplica = 0 }).Problems()).Key);
