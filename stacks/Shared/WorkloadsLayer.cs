@@ -111,7 +111,8 @@ public static class WorkloadsLayer
                 : null,
             ApiAccess = [.. workload.ApiAccess.Select(a => new ApiAccessRule(a.ApiGroups, a.Resources, a.Verbs))],
             ServiceAccountAnnotations = cloud.AnnotationsFor(workload.Namespace, workload.Name),
-            Labels = labels,
+            // Kyverno's require-platform-labels policy refuses pods without the team label in team namespaces.
+            Labels = config.FindNamespace(workload.Namespace) is { IsTeam: true } team ? labels.SetItem(PlatformLabels.Team, team.Name) : labels,
         };
     }
 
