@@ -116,18 +116,7 @@ public sealed class InferenceAutoscaler : ComponentResource
         },
         ["triggers"] = new object[]
         {
-            new Dictionary<string, object>
-            {
-                ["type"] = "prometheus",
-                ["name"] = TriggerName,
-                ["metricType"] = "AverageValue",
-                ["metadata"] = new Dictionary<string, object>
-                {
-                    ["serverAddress"] = scaling.PrometheusUrl,
-                    ["query"] = scaling.Query(inferenceService),
-                    ["threshold"] = scaling.Threshold,
-                },
-            },
+            PrometheusTrigger.Spec(TriggerName, scaling.PrometheusUrl, scaling.Query(inferenceService), scaling.Threshold),
         },
     };
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MlPlatform.Components.Addons;
 using MlPlatform.Components.Kubernetes;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Autoscaling.V2;
@@ -29,18 +30,7 @@ public static class WorkloadAutoscaler
         ["fallback"] = new Dictionary<string, object> { ["failureThreshold"] = 3, ["replicas"] = scaling.MinReplicas },
         ["triggers"] = new object[]
         {
-            new Dictionary<string, object>
-            {
-                ["type"] = "prometheus",
-                ["name"] = TriggerName,
-                ["metricType"] = "AverageValue",
-                ["metadata"] = new Dictionary<string, object>
-                {
-                    ["serverAddress"] = scaling.PrometheusUrl,
-                    ["query"] = scaling.Query,
-                    ["threshold"] = scaling.Threshold,
-                },
-            },
+            PrometheusTrigger.Spec(TriggerName, scaling.PrometheusUrl, scaling.Query, scaling.Threshold),
         },
     };
 
