@@ -113,8 +113,23 @@ public static class PlanCommand
             await output.WriteLineAsync($"Kubernetes objects written to {manifests}").ConfigureAwait(false);
         }
 
-        var violations = PlanRules.Check(plan.ToPolicyItems());
-        await output.WriteLineAsync($"Policy gate: {PlanRules.All.Length} rules, {violations.Count} violations").ConfigureAwait(false);
+        var report = PlanRules.Evaluate(plan.ToPolicyItems());
+        foreach (var warning in report.Warnings)
+        {
+            await output.WriteLineAsync($"warning: {warning}").ConfigureAwait(false);
+        }
+
+        foreach (var unevaluated in report.NotEvaluated)
+        {
+            await output.WriteLineAsync($"not evaluated: {unevaluated}").ConfigureAwait(false);
+        }
+
+        var violations = report.Errors.ToList();
+        await output.WriteLineAsync(
+            $"Policy gate: {PlanRules.All.Length} rules, {violations.Count} violations"
+            + (report.Warnings.Any() || report.NotEvaluated.Length > 0 || report.Waived.Length > 0
+                ? $" ({report.Warnings.Count()} warnings, {report.NotEvaluated.Length} not evaluated, {report.Waived.Length} waived by policies/exceptions.json)"
+                : string.Empty)).ConfigureAwait(false);
         if (violations.Count > 0)
         {
             await error.WriteLineAsync($"plan of stack '{stack}' breaks the platform's policies:").ConfigureAwait(false);

@@ -23,21 +23,85 @@ public static class PlanRules
         "kubernetes:core/v1:PersistentVolumeClaim",
     ];
 
-    /// <summary>Every rule, by name.</summary>
-    public static ImmutableArray<(string Name, Func<IReadOnlyList<PlanItem>, IEnumerable<PolicyViolation>> Check)> All { get; } =
+    /// <summary>Cluster-scoped Kubernetes kinds: every other kind lives in a namespace.</summary>
+    public static ImmutableHashSet<string> ClusterScopedKinds { get; } =
     [
-        ("namespace-guard-rails", NamespacesAreGuarded),
-        ("pod-security", PodSecurityIsDeclared),
-        ("stateful-protected", StatefulResourcesAreProtected),
-        ("gpu-pools-tainted", GpuNodePoolsAreTainted),
-        ("charts-pinned", ChartsArePinned),
-        ("kubernetes-syntax", KubernetesObjectsAreWellFormed),
-        (DisruptionBudgetRule.Name, DisruptionBudgetsProtect),
+        "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "PriorityClass", "StorageClass", "CSIDriver",
+        "VolumeSnapshotClass", "IngressClass", "RuntimeClass", "CustomResourceDefinition", "APIService", "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
+        "MutatingAdmissionPolicyBinding", "ClusterPolicy", "ClusterCleanupPolicy", "ClusterIssuer", "GatewayClass", "NodePool", "NodeClaim",
+        "EC2NodeClass", "AKSNodeClass", "ComputeClass", "ClusterSecretStore", "ClusterExternalSecret", "ClusterServingRuntime",
+        "ClusterStorageContainer", "ClusterWorkflowTemplate", "ClusterTriggerAuthentication", "ResourceFlavor", "ClusterQueue", "Cohort",
+        "WorkloadPriorityClass", "AdmissionCheck", "TracingPolicy", "ClusterPodMonitoring", "ClusterRules",
     ];
 
-    /// <summary>Runs every rule.</summary>
-    public static IReadOnlyList<PolicyViolation> Check(IReadOnlyList<PlanItem> plan) =>
-        [.. All.SelectMany(rule => rule.Check(plan))];
+    /// <summary>Every rule of the gate, with its severity and what it requires.</summary>
+    public static ImmutableArray<PolicyRule> All { get; } =
+    [
+        new("namespace-guard-rails", PolicySeverity.Error, "Every namespace has a ResourceQuota, a LimitRange and a default-deny NetworkPolicy for ingress and egress.", NamespacesAreGuarded),
+        new("pod-security", PolicySeverity.Error, "Every namespace enforces a Pod Security level; privileged only by a reviewed exception.", PodSecurityIsDeclared),
+        new("namespace-declared", PolicySeverity.Error, "Every namespaced object (and Helm release) names a namespace, and one the plan creates.", NamespacedObjectsAreDeclared),
+        new("pod-resources", PolicySeverity.Error, "Every container of a pod the platform creates sets CPU and memory requests and limits.", PodRules.ContainersHaveResources),
+        new("image-pinned", PolicySeverity.Error, "Every image names a tag other than latest, or a digest.", PodRules.ImagesArePinned),
+        new("image-registry", PolicySeverity.Error, "Every image comes from a registry the stack's restrict-image-registries policy allows.", PodRules.ImagesComeFromAllowedRegistries),
+        new("restricted-security-context", PolicySeverity.Error, "Containers in restricted namespaces run as non-root, without privilege escalation, with ALL capabilities dropped and the RuntimeDefault seccomp profile.", PodRules.RestrictedPodsAreRestricted),
+        new("service-account-token", PolicySeverity.Error, "A pod mounts a service account token only when its service account has a RoleBinding or ClusterRoleBinding.", PodRules.TokensOnlyWhereDeclared),
+        new("host-access", PolicySeverity.Error, "No hostNetwork, hostPID, hostIPC, hostPath, hostPort or privileged container outside the reviewed privileged namespaces.", PodRules.NoHostAccess),
+        new(SecretRules.Rule, PolicySeverity.Error, "No plaintext secret (password, token, key, connection string with a password) in any input that is not a Pulumi secret.", SecretRules.NoPlaintextSecrets),
+        new("gpu-pools-tainted", PolicySeverity.Error, "GPU node pools carry the nvidia.com/gpu NoSchedule taint (GKE adds it to accelerator pools itself).", GpuNodePoolsAreTainted),
+        new("gpu-pools-bounded", PolicySeverity.Error, "GPU node pools are autoscaled with a maximum; GKE node auto-provisioning has accelerator limits.", GpuPoolRules.Bounded),
+        new("gpu-pools-scale-to-zero", PolicySeverity.Warning, "GPU node pools can scale to zero nodes; a minimum above zero is warm capacity paid around the clock.", GpuPoolRules.ScaleToZero),
+        new("stateful-protected", PolicySeverity.Error, "Buckets, databases, keys, secrets, registries and volumes are registered with Protect = true.", StatefulResourcesAreProtected),
+        new("stateful-encrypted", PolicySeverity.Error, "Stateful resources are encrypted at rest, with the stack's customer-managed key where it has one.", StatefulRules.Encrypted),
+        new("stateful-private", PolicySeverity.Error, "Stateful resources are not public: no public buckets or containers, databases on private networks only.", StatefulRules.NotPublic),
+        new("stateful-backed-up", PolicySeverity.Error, "Databases keep automated backups; buckets keep versions or deleted objects.", StatefulRules.BackedUp),
+        new("deletion-protection", PolicySeverity.Error, "In production, clusters, databases, buckets, vaults, keys and secrets refuse deletion by the cloud too.", StatefulRules.DeletionProtectedInProduction),
+        new("cluster-private-endpoint", PolicySeverity.Error, "In production the Kubernetes API endpoint is private.", ClusterRules.PrivateEndpointInProduction),
+        new("cluster-secrets-encryption", PolicySeverity.Error, "Kubernetes Secrets are envelope-encrypted with the stack's key (EKS KMS, AKS Key Vault KMS, GKE application-layer encryption).", ClusterRules.SecretsEncrypted),
+        new("cluster-audit-logs", PolicySeverity.Error, "The API server's audit log is kept.", ClusterRules.AuditLogs),
+        new("cluster-workload-identity", PolicySeverity.Error, "Pods reach the cloud through workload identity (EKS Pod Identity or IRSA, AKS workload identity, GKE Workload Identity on every node pool).", ClusterRules.WorkloadIdentity),
+        new("no-static-credentials", PolicySeverity.Error, "No access keys, service account keys, local cluster accounts, registry admin users or storage shared keys.", ClusterRules.NoStaticCredentials),
+        new("imdsv2", PolicySeverity.Error, "Every AWS launch template and Karpenter EC2NodeClass requires IMDSv2.", ClusterRules.ImdsV2),
+        new("kms-rotation", PolicySeverity.Error, "Customer-managed keys rotate (AWS KMS rotation on, Cloud KMS rotation period of at most a year).", ClusterRules.KeyRotation),
+        new("charts-pinned", PolicySeverity.Error, "Every Helm release names an exact chart version.", ChartsArePinned),
+        new("releases-atomic", PolicySeverity.Error, "Every Helm release is atomic (a failed install or upgrade rolls back) with a history limit of 1 to 20.", ReleasesAreAtomic),
+        new("kubernetes-syntax", PolicySeverity.Error, "Names, namespaces, labels, annotation keys and quota quantities are ones the API server accepts.", KubernetesObjectsAreWellFormed),
+        new(DisruptionBudgetRule.Name, PolicySeverity.Error, "In production every replicated component keeps a pod through a node drain; no budget blocks every eviction.", DisruptionBudgetsProtect),
+    ];
+
+    /// <summary>
+    /// The violations that fail the gate: the <see cref="PolicySeverity.Error"/> findings of every rule that no reviewed
+    /// exception waives (<see cref="Evaluate"/> has the whole report, warnings and rules not evaluated included).
+    /// </summary>
+    public static IReadOnlyList<PolicyViolation> Check(IReadOnlyList<PlanItem> plan) => [.. Evaluate(plan).Errors];
+
+    /// <summary>Runs every rule: what it found, what it could not evaluate, and what the reviewed exceptions waived.</summary>
+    public static PolicyReport Evaluate(IReadOnlyList<PlanItem> plan)
+    {
+        var findings = new List<PolicyViolation>();
+        var notEvaluated = new List<PolicyViolation>();
+        var waived = new List<(PolicyViolation, PolicyException)>();
+        foreach (var rule in All)
+        {
+            foreach (var finding in rule.Evaluate(plan).Select(f => f with { Rule = rule.Id, Severity = rule.Severity }))
+            {
+                if (finding.NotEvaluated)
+                {
+                    notEvaluated.Add(finding);
+                }
+                else if (PolicyExceptions.Waiving(finding) is { } exception)
+                {
+                    waived.Add((finding, exception));
+                }
+                else
+                {
+                    findings.Add(finding);
+                }
+            }
+        }
+
+        return new PolicyReport([.. findings], [.. notEvaluated], [.. waived]);
+    }
 
     /// <summary>Every namespace has a ResourceQuota, a LimitRange and a default-deny NetworkPolicy for ingress and egress.</summary>
     public static IEnumerable<PolicyViolation> NamespacesAreGuarded(IReadOnlyList<PlanItem> plan)
@@ -127,6 +191,45 @@ public static class PlanRules
             .Where(r => r.Inputs["version"]?.ToString() is not { Length: > 0 } version
                 || version.IndexOfAny(['*', '^', '~', '>', '<', ' ', 'x']) >= 0)
             .Select(r => Violation("charts-pinned", r, $"chart version '{r.Inputs["version"]}' is not an exact version"));
+
+    /// <summary>Every Helm release installs and upgrades atomically and keeps a bounded history.</summary>
+    public static IEnumerable<PolicyViolation> ReleasesAreAtomic(IReadOnlyList<PlanItem> plan) =>
+        plan.Where(r => r.Type == "kubernetes:helm.sh/v3:Release")
+            .Where(r => r.Inputs["atomic"] is not JsonValue atomic || !atomic.TryGetValue<bool>(out var on) || !on
+                || JsonFacts.Number(r.Inputs["maxHistory"]) is not (>= 1 and <= 20))
+            .Select(r => Violation("releases-atomic", r, $"atomic is {r.Inputs["atomic"]?.ToJsonString() ?? "unset"} and maxHistory {r.Inputs["maxHistory"]?.ToJsonString() ?? "unset"}: set atomic: true and maxHistory between 1 and 20"));
+
+    /// <summary>
+    /// Every namespaced object and Helm release names its namespace (an object without one lands in the provider's
+    /// default namespace, outside every guard rail), and that namespace is one the plan creates, with its guard rails.
+    /// </summary>
+    public static IEnumerable<PolicyViolation> NamespacedObjectsAreDeclared(IReadOnlyList<PlanItem> plan)
+    {
+        var declared = plan.Where(r => r.Type == "kubernetes:core/v1:Namespace").Select(r => r.ObjectName).ToHashSet(StringComparer.Ordinal);
+        foreach (var item in plan.Where(r => r.Type.StartsWith("kubernetes:", StringComparison.Ordinal) && !r.Type.StartsWith("kubernetes:index:", StringComparison.Ordinal)))
+        {
+            var isRelease = item.Type == "kubernetes:helm.sh/v3:Release";
+            if (!isRelease && item.Inputs["metadata"] is not JsonObject)
+            {
+                continue;
+            }
+
+            var kind = item.Type[(item.Type.LastIndexOf(':') + 1)..];
+            if (!isRelease && ClusterScopedKinds.Contains(kind))
+            {
+                continue;
+            }
+
+            if (item.Namespace is not { } ns)
+            {
+                yield return Violation("namespace-declared", item, isRelease ? "names no namespace" : $"is a namespaced {kind} without metadata.namespace");
+            }
+            else if (!declared.Contains(ns))
+            {
+                yield return Violation("namespace-declared", item, $"lives in the namespace {ns}, which the plan does not create (and so does not guard)");
+            }
+        }
+    }
 
     /// <summary>
     /// Every Kubernetes object the plan sends is one the API server accepts: names (DNS labels for namespaces and
@@ -221,6 +324,5 @@ public static class PlanRules
             && spec["ingress"] is null && spec["egress"] is null;
     }
 
-    private static PolicyViolation Violation(string rule, PlanItem resource, string message) =>
-        new(rule, $"{resource.Type} {resource.Name}", message);
+    private static PolicyViolation Violation(string rule, PlanItem resource, string message) => PolicyViolation.Of(rule, resource, message);
 }

@@ -3,25 +3,21 @@ using System.Collections.Immutable;
 namespace MlPlatform.Policies;
 
 /// <summary>
-/// The reviewed list of namespaces that may run at the Pod Security level <c>privileged</c>, each with the reason.
-/// Nothing else may be privileged: configuration validation rejects any other privileged namespace, and the
-/// scenario tests check every planned namespace against this list. Changing it is a security review.
+/// The namespaces that may run at the Pod Security level <c>privileged</c>, each with the reason: the
+/// <c>pod-security</c> entries of the reviewed exceptions file (<see cref="PolicyExceptions"/>). Nothing else may be
+/// privileged: configuration validation rejects any other privileged namespace, the gate's <c>pod-security</c> rule
+/// checks every planned namespace against this list, and its <c>host-access</c> rule allows host namespaces and
+/// host paths only here.
 /// </summary>
 public static class PodSecurityExceptions
 {
+    /// <summary>The rule whose exceptions make a namespace privileged.</summary>
+    public const string Rule = "pod-security";
+
     /// <summary>Namespace name to the reason it needs host access.</summary>
-    public static ImmutableDictionary<string, string> Privileged { get; } = new Dictionary<string, string>
-    {
-        ["gpu-operator"] =
-            "The NVIDIA GPU operator installs the driver and container toolkit on the host and runs the device "
-            + "plugin and DCGM exporter with host paths and privileged containers.",
-        ["monitoring"] =
-            "prometheus-node-exporter (kube-prometheus-stack) needs hostNetwork, hostPID and host path mounts "
-            + "to read node metrics.",
-        ["log-collector"] =
-            "The node log collector (OpenTelemetry Collector DaemonSet, logsCollection preset) mounts the host paths "
-            + "/var/log/pods and /var/lib/docker/containers read-only and runs as root to read every pod's log files.",
-    }.ToImmutableDictionary(StringComparer.Ordinal);
+    public static ImmutableDictionary<string, string> Privileged { get; } = PolicyExceptions.All
+        .Where(e => e.Rule == Rule && e.Namespace is not null)
+        .ToImmutableDictionary(e => e.Namespace!, e => e.Reason, StringComparer.Ordinal);
 
     /// <summary>True when the namespace may be privileged; <paramref name="reason"/> says why.</summary>
     public static bool IsAllowed(string @namespace, out string reason)

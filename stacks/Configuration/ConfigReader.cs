@@ -569,7 +569,7 @@ public static partial class ConfigReader
             return reason;
         }
 
-        problems.Add(new(key, $"'{name}' may not be privileged: it is not in the reviewed Pod Security exceptions (policies/PodSecurityExceptions.cs)"));
+        problems.Add(new(key, $"'{name}' may not be privileged: it is not in the reviewed Pod Security exceptions (policies/exceptions.json)"));
         return null;
     }
 
