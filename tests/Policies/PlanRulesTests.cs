@@ -165,7 +165,7 @@ public class PlanRulesTests
             "spec.hard.requests.nvidia.com/gpu: '4\n' is not a Kubernetes quantity",
             "spec.limits[0].max.cpu: ' 8' is not a Kubernetes quantity",
         ], problems);
-        Assert.Contains(PlanRules.All, r => r.Name == "kubernetes-syntax");
+        Assert.Contains(PlanRules.All, r => r.Id == "kubernetes-syntax");
     }
 
     [Fact]
