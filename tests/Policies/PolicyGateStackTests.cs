@@ -30,6 +30,18 @@ public class PolicyGateStackTests
     }
 
     [Fact]
+    public void The_readme_table_lists_every_rule_with_its_severity_and_nothing_else()
+    {
+        var readme = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var rows = readme.Where(l => l.StartsWith("| `", StringComparison.Ordinal) && (l.Contains("| error |", StringComparison.Ordinal) || l.Contains("| warning |", StringComparison.Ordinal)))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+            .ToDictionary(cells => cells[1].Trim('`'), cells => (Severity: cells[2], Summary: cells[3]));
+
+        Assert.Equal(PlanRules.All.Select(r => r.Id).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(PlanRules.All, r => Assert.Equal((r.Severity.ToString().ToLowerInvariant(), r.Summary), rows[r.Id]));
+    }
+
+    [Fact]
     public void Every_exception_names_a_rule_and_gives_a_reason()
     {
         var rules = PlanRules.All.Select(r => r.Id).ToHashSet();
