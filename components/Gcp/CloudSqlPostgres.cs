@@ -42,6 +42,13 @@ public sealed class CloudSqlPostgresArgs
     /// <summary>The members (<c>serviceAccount:...</c>) that may read that secret, and no other.</summary>
     public ImmutableArray<Input<string>> SecretAccessors { get; init; } = [];
 
+    /// <summary>
+    /// The Cloud KMS key the instance's disks, backups and logs are encrypted with (CMEK); the project's Cloud SQL
+    /// service agent must hold the encrypter role on it first. Null for Google-managed keys. Fixed at creation: a
+    /// change replaces the instance.
+    /// </summary>
+    public Input<string>? EncryptionKeyId { get; init; }
+
     /// <summary>The machine tier.</summary>
     public required string Tier { get; init; }
 
@@ -103,6 +110,7 @@ public sealed class CloudSqlPostgres : ComponentResource
             Region = args.Region,
             DatabaseVersion = args.DatabaseVersion,
             DeletionProtection = args.DeletionProtection,
+            EncryptionKeyName = args.EncryptionKeyId,
             Settings = new DatabaseInstanceSettingsArgs
             {
                 Tier = args.Tier,

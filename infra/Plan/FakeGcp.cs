@@ -152,6 +152,19 @@ public sealed class FakeGcp
                     .Add("name", $"{Str(inputs, "keyRing", "keyRing")}/cryptoKeys/{resourceName}/cryptoKeyVersions/1")
                     .Add("state", "ENABLED"));
                 break;
+            case "gcp:projects/serviceIdentity:ServiceIdentity":
+                {
+                    // The agent's address as Google names it per service: service-<number>@gcp-sa-<service>.iam.gserviceaccount.com.
+                    var agent = Str(inputs, "service", "service").Split('.')[0] switch
+                    {
+                        "sqladmin" => "cloud-sql",
+                        var service => service,
+                    };
+                    outputs["email"] = $"service-{ProjectNumber(project)}@gcp-sa-{agent}.iam.gserviceaccount.com";
+                    outputs["member"] = $"serviceAccount:{outputs["email"]}";
+                    break;
+                }
+
             case "gcp:storage/bucket:Bucket":
                 outputs["name"] = resourceName;
                 outputs["url"] = $"gs://{resourceName}";

@@ -39,6 +39,9 @@ public static partial class GcpStack
     /// <summary>The key of the MLflow bucket (with <c>bucketCmek</c>).</summary>
     public const string BucketKey = "mlflow-artifacts";
 
+    /// <summary>The key of the MLflow database (Cloud SQL CMEK).</summary>
+    public const string DatabaseKey = "mlflow-database";
+
     /// <summary>
     /// Namespaces GKE creates and manages itself (system agents, managed Prometheus and DCGM): the platform's
     /// admission policies leave them alone, as they do kube-system.
@@ -131,6 +134,11 @@ public static partial class GcpStack
         }, After());
 
         var bucketCmek = config.Addons.Mlflow && gcp.BucketCmek;
+
+        // Cloud SQL's service agent exists only once asked for; it must hold the key before the instance is created.
+        var sqlAgent = config.Addons.Mlflow
+            ? new Pulumi.Gcp.Projects.ServiceIdentity("cloud-sql-agent", new Pulumi.Gcp.Projects.ServiceIdentityArgs { Project = project, Service = "sqladmin.googleapis.com" }, new CustomResourceOptions { Provider = provider, DependsOn = { services } })
+            : null;
         var keys = new Components.Gcp.KeyRing("keys", new KeyRingArgs
         {
             Name = $"{clusterName}-keys",
@@ -141,6 +149,7 @@ public static partial class GcpStack
                 new KeySpec(SecretsKey, [Agent("container-engine-robot")]),
                 new KeySpec(DiskKey, [Agent("compute-system")]),
                 .. bucketCmek ? new[] { new KeySpec(BucketKey, [storageAgent]) } : [],
+                .. sqlAgent is null ? [] : new[] { new KeySpec(DatabaseKey, [sqlAgent.Member]) },
             ],
         }, After());
 
@@ -272,7 +281,8 @@ public static partial class GcpStack
                 TransactionLogRetentionDays = gcp.Database.TransactionLogRetentionDays,
                 HighAvailability = config.IsProduction,
                 DeletionProtection = config.IsProduction,
-            }, After());
+                EncryptionKeyId = keys.Key(DatabaseKey),
+            }, After([.. keys.Grants]));
             database = new DatabaseConnection(db.PrivateIp, Output.Create(CloudSqlPostgres.PostgresPort), MlflowDatabase, MlflowDatabase, db.SecretId, db.Password);
 
             outputs["artifactBucket"] = bucket.BucketName;

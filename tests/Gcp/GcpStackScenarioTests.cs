@@ -142,7 +142,7 @@ public class GcpStackScenarioTests
         }
 
         Assert.All(plan.OfType("gcp:kms/cryptoKey:CryptoKey"), k => Assert.True(k.Protected, $"{k.Name} is not protected"));
-        Assert.Equal(3, plan.OfType("gcp:kms/cryptoKey:CryptoKey").Count());
+        Assert.Equal(4, plan.OfType("gcp:kms/cryptoKey:CryptoKey").Count());
         Assert.DoesNotContain(plan.Resources, r => r.Protected && r.Type.StartsWith("kubernetes:", StringComparison.Ordinal));
 
         var bucket = Assert.Single(plan.OfType("gcp:storage/bucket:Bucket")).Inputs;
@@ -160,6 +160,17 @@ public class GcpStackScenarioTests
         Assert.True(instance["settings"]!["backupConfiguration"]!["pointInTimeRecoveryEnabled"]!.GetValue<bool>());
         Assert.Equal("db-custom-4-16384", instance["settings"]!["tier"]!.GetValue<string>());
         Assert.Equal("10.90.0.3:5432", plan.Outputs["databaseEndpoint"]!.GetValue<string>());
+
+        // CMEK: the database key is granted to the project's Cloud SQL agent, and the instance waits for the grant.
+        Assert.Equal($"projects/{ProductionProject}/locations/us-central1/keyRings/{ProductionCluster}-keys/cryptoKeys/mlflow-database", instance["encryptionKeyName"]!.GetValue<string>());
+        var agent = plan.Get("gcp:projects/serviceIdentity:ServiceIdentity", "cloud-sql-agent");
+        Assert.Equal("sqladmin.googleapis.com", agent.Inputs["service"]!.GetValue<string>());
+        var grant = plan.Get("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "keys-mlflow-database-0");
+        Assert.Matches(@"^serviceAccount:service-\d+@gcp-sa-cloud-sql\.iam\.gserviceaccount\.com$", grant.Inputs["member"]!.GetValue<string>());
+        Assert.Equal("roles/cloudkms.cryptoKeyEncrypterDecrypter", grant.Inputs["role"]!.GetValue<string>());
+        var db = Assert.Single(plan.OfType("gcp:sql/databaseInstance:DatabaseInstance"));
+        var component = plan.Resources.Single(r => r.Urn == db.Parent);
+        Assert.Contains(grant.Urn, component.DependsOn);
         Assert.Equal($"{ProductionProject}:us-central1:{ProductionCluster}-mlflow", plan.Outputs["databaseInstance"]!.GetValue<string>());
     }
 
@@ -288,6 +299,7 @@ public class GcpStackScenarioTests
         {
             $"serviceAccount:service-{number}@compute-system.iam.gserviceaccount.com",
             $"serviceAccount:service-{number}@container-engine-robot.iam.gserviceaccount.com",
+            $"serviceAccount:service-{number}@gcp-sa-cloud-sql.iam.gserviceaccount.com",
             $"serviceAccount:service-{number}@gs-project-accounts.iam.gserviceaccount.com",
         }, keyMembers);
     }
@@ -309,7 +321,8 @@ public class GcpStackScenarioTests
         Assert.True(instance.Protected);
         Assert.Equal(("ZONAL", "db-custom-1-3840"), (instance.Inputs["settings"]!["availabilityType"]!.GetValue<string>(), instance.Inputs["settings"]!["tier"]!.GetValue<string>()));
         Assert.Null(Assert.Single(plan.OfType("gcp:storage/bucket:Bucket"), b => b.Name == "mlflow-artifacts").Inputs["encryption"]);
-        Assert.Equal(2, plan.OfType("gcp:kms/cryptoKey:CryptoKey").Count());
+        // Secrets, node disks and the database: staging's bucket keeps Google-managed keys, its database has CMEK.
+        Assert.Equal(3, plan.OfType("gcp:kms/cryptoKey:CryptoKey").Count());
 
         var pools = plan.OfType("gcp:container/nodePool:NodePool").Where(p => p.Inputs["name"]!.GetValue<string>() != "system").ToList();
         Assert.All(pools, p => Assert.True(p.Inputs["nodeConfig"]!["spot"]!.GetValue<bool>()));
