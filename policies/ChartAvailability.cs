@@ -55,6 +55,7 @@ public static class ChartAvailability
         Karpenter(), new("karpenter-crd", "1.14.1", []), Keda(), AwsLoadBalancerController(),
         CloudNativePg(), Valkey(),
         Loki(), Tempo(), OpenTelemetryCollector(),
+        Tetragon(),
     ];
 
     /// <summary>The entry of a chart version, or null.</summary>
@@ -660,6 +661,40 @@ public static class ChartAvailability
                 Affinity = [V("affinity", new JsonObject())],
                 PriorityClass = [V("priorityClassName", null)],
                 PodLabels = Labels(("app.kubernetes.io/name", "tempo"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+    ]);
+
+    // tetragon 1.7.0: templates/daemonset.yaml runs the agent on every node (no replicas, no PodDisruptionBudget: a
+    // drain moves nothing, the node's agent goes with it); templates/operator_deployment.yaml, `replicas:
+    // {{ .Values.tetragonOperator.replicas }}` (1), no PodDisruptionBudget template. The operator only maintains
+    // CRDs and pod info: while it is down the agents keep enforcing the loaded policies.
+    private static ChartAvailabilityEntry Tetragon() => new("tetragon", "1.7.0",
+    [
+        new ChartComponent
+        {
+            Name = "tetragon",
+            Budget = new NoBudget("a DaemonSet: one agent per node, drained with its node"),
+            Scheduling = new SchedulingTemplate
+            {
+                Affinity = [V("affinity", new JsonObject())],
+                PriorityClass = [V("priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "tetragon"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+        new ChartComponent
+        {
+            Name = "tetragon-operator",
+            Replicas = V("tetragonOperator.replicas", 1),
+            Budget = new NoBudget("the chart has no PodDisruptionBudget template for the operator"),
+            Scheduling = new SchedulingTemplate
+            {
+                Affinity = [V("tetragonOperator.affinity", JsonNode.Parse("""
+                    {"podAntiAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[{"weight":100,"podAffinityTerm":
+                    {"topologyKey":"kubernetes.io/hostname","labelSelector":{"matchLabels":{"app.kubernetes.io/name":"tetragon-operator"}}}}]}}
+                    """))],
+                PriorityClass = [V("tetragonOperator.priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "tetragon-operator"), ("app.kubernetes.io/instance", "{release}")),
             },
         },
     ]);

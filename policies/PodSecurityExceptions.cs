@@ -21,6 +21,9 @@ public static class PodSecurityExceptions
         ["log-collector"] =
             "The node log collector (OpenTelemetry Collector DaemonSet, logsCollection preset) mounts the host paths "
             + "/var/log/pods and /var/lib/docker/containers read-only and runs as root to read every pod's log files.",
+        ["tetragon"] =
+            "The Tetragon agent (DaemonSet) loads eBPF programs into the kernel: it runs privileged on the host network "
+            + "and mounts the host's /sys/fs/bpf, /proc and cgroup file system to observe every process of the node.",
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
     /// <summary>True when the namespace may be privileged; <paramref name="reason"/> says why.</summary>

@@ -232,6 +232,8 @@ public static partial class ConfigReader
             CloudNativePg = node.Bool("cloudNativePg") ?? defaults.CloudNativePg,
             Logging = node.Bool("logging") ?? defaults.Logging,
             Tracing = node.Bool("tracing") ?? defaults.Tracing,
+            RuntimeSecurity = node.Bool("runtimeSecurity") ?? defaults.RuntimeSecurity,
+            Chaos = node.Bool("chaos") ?? defaults.Chaos,
         };
         node.RejectUnknownKeys();
 

@@ -116,6 +116,7 @@ public static class PlatformServicesLayer
             : null;
 
         var observability = ObservabilityLayer.Deploy(config, cloud, ns => In(ns));
+        var runtimeSecurity = RuntimeSecurityLayer.Deploy(config, tenancy, labels, ns => In(ns));
 
         // The policies go in after every other release of this layer, so that the platform's own first install is
         // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
@@ -126,7 +127,8 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All],
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All,
+                    .. new Resource?[] { runtimeSecurity?.Release }.OfType<Resource>()],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;
@@ -207,6 +209,13 @@ public static class PlatformServicesLayer
             // Every admission decision is auditable: results scraped from each controller, denials alerted on.
             targets.Add(PlatformScrapeTargets.Kyverno(PlatformNamespaces.Kyverno));
             alerts.Add(PlatformAlerts.PolicyDenials());
+        }
+
+        if (addons.RuntimeSecurity)
+        {
+            // Tetragon's policy events, counted by the agents, alerted on per policy.
+            targets.Add(PlatformScrapeTargets.Tetragon(PlatformNamespaces.Tetragon));
+            alerts.Add(TetragonPolicies.Alerts());
         }
 
         dashboards.Add(PlatformDashboards.Cost());
