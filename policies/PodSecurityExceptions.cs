@@ -24,6 +24,10 @@ public static class PodSecurityExceptions
         ["tetragon"] =
             "The Tetragon agent (DaemonSet) loads eBPF programs into the kernel: it runs privileged on the host network "
             + "and mounts the host's /sys/fs/bpf, /proc and cgroup file system to observe every process of the node.",
+        ["chaos-mesh"] =
+            "The Chaos Mesh chaos daemon (DaemonSet) runs privileged in the host's PID namespace with the containerd "
+            + "socket mounted, to enter target pods' network and process namespaces (delay, partition, stress, pod failure). "
+            + "Only where addons.chaos is on: staging by default.",
     }.ToImmutableDictionary(StringComparer.Ordinal);
 
     /// <summary>True when the namespace may be privileged; <paramref name="reason"/> says why.</summary>

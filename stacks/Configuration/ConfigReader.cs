@@ -233,13 +233,20 @@ public static partial class ConfigReader
             Logging = node.Bool("logging") ?? defaults.Logging,
             Tracing = node.Bool("tracing") ?? defaults.Tracing,
             RuntimeSecurity = node.Bool("runtimeSecurity") ?? defaults.RuntimeSecurity,
-            Chaos = node.Bool("chaos") ?? defaults.Chaos,
         };
+
+        // The chaos experiments' default follows KServe: they aim at its predictors.
+        addons = addons with { Chaos = node.Bool("chaos") ?? (defaults.Chaos && addons.Kserve) };
         node.RejectUnknownKeys();
 
         if (cloud == CloudKind.Gcp && addons.GpuOperator)
         {
             problems.Add(new(Key("addons.gpuOperator"), GkeGpuOperatorProblem));
+        }
+
+        if (addons.Chaos && !addons.Kserve)
+        {
+            problems.Add(new(Key("addons.chaos"), "the chaos experiments aim at the KServe predictors of the serving namespace; enable kserve or disable chaos"));
         }
 
         if (addons.Kserve && !addons.CertManager)

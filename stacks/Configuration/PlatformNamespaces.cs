@@ -118,6 +118,11 @@ public static class PlatformNamespaces
         // Runtime security: the agents load eBPF programs on every node (privileged, host network; PodSecurityExceptions).
         new(Tetragon, a => a.RuntimeSecurity, null, NamespaceRole.Controllers, PodSecurityLevel.Privileged,
             new("500", "16", "32", "32Gi", "64Gi", "0", "0"), []),
+
+        // Chaos experiments: the chaos daemon enters other pods' namespaces on every node (privileged; PodSecurityExceptions);
+        // the API server calls the controller manager's admission webhooks (10250).
+        new(ChaosMesh, a => a.Chaos, null, NamespaceRole.Controllers, PodSecurityLevel.Privileged,
+            new("500", "16", "32", "32Gi", "64Gi", "0", "10Gi"), [MlPlatform.Components.Addons.ChaosMesh.WebhookPort]),
     ];
 
     /// <summary>The default platform namespaces of a stack with these add-ons on this cloud.</summary>

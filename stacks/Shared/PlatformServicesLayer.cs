@@ -117,6 +117,7 @@ public static class PlatformServicesLayer
 
         var observability = ObservabilityLayer.Deploy(config, cloud, ns => In(ns));
         var runtimeSecurity = RuntimeSecurityLayer.Deploy(config, tenancy, labels, ns => In(ns));
+        var chaos = ChaosLayer.Deploy(config, labels, ns => In(ns), tenancy.Namespaces.GetValueOrDefault(PlatformNamespaces.Serving));
 
         // The policies go in after every other release of this layer, so that the platform's own first install is
         // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
@@ -128,7 +129,7 @@ public static class PlatformServicesLayer
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
                 PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All,
-                    .. new Resource?[] { runtimeSecurity?.Release }.OfType<Resource>()],
+                    .. new Resource?[] { runtimeSecurity?.Release, chaos?.Release }.OfType<Resource>()],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;
