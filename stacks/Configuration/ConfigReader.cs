@@ -113,6 +113,7 @@ public static partial class ConfigReader
         var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
         var alerting = ReadAlerting(ParseObject(get, "alerting", problems), cloud, addons, problems);
         var observability = ReadObservability(ParseObject(get, "observability", problems), environment, addons, problems);
+        var costs = ReadCosts(ParseObject(get, "costs", problems));
         ValidateAwsGateway(aws, gateway, addons, problems);
         var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
         var workloads = ReadWorkloads(ParseList(get, "workloads", problems), namespaces, nodePools, dataServices, addons, problems);
@@ -159,6 +160,7 @@ public static partial class ConfigReader
             Monitoring = monitoring,
             Gateway = gateway,
             Observability = observability,
+            Costs = costs,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
             Azure = azure,

@@ -219,7 +219,7 @@ public static class PlatformServicesLayer
             alerts.Add(TetragonPolicies.Alerts());
         }
 
-        dashboards.Add(PlatformDashboards.Cost());
+        dashboards.Add(PlatformDashboards.Cost(CostPrices(config)));
 
         return new KubePrometheusStackArgs
         {
@@ -243,6 +243,12 @@ public static class PlatformServicesLayer
             ExemplarDestinations = ObservabilityLayer.ExemplarDestinations(config),
         };
     }
+
+    /// <summary>The cost dashboard's prices of a stack: <c>mlplatform:costs</c>, the GPU price from its pools' accelerator.</summary>
+    public static CostPrices CostPrices(PlatformConfig config) => new(
+        config.Costs.CpuCoreHour,
+        config.Costs.MemoryGbHour,
+        config.Costs.GpuHourFor(config.Cloud, config.NodePools.Where(p => p.Accelerator is not null).Select(p => p.Accelerator!.Value)));
 
     /// <summary>The cluster policies of a stack: its mode and registries, and the platform namespaces running only pinned charts.</summary>
     public static PolicySet Policies(PlatformConfig config) => new()
