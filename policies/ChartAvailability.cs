@@ -55,6 +55,7 @@ public static class ChartAvailability
         Karpenter(), new("karpenter-crd", "1.14.1", []), Keda(), AwsLoadBalancerController(),
         CloudNativePg(), Valkey(),
         Loki(), Tempo(), OpenTelemetryCollector(),
+        Tetragon(), ChaosMesh(),
     ];
 
     /// <summary>The entry of a chart version, or null.</summary>
@@ -663,6 +664,86 @@ public static class ChartAvailability
             },
         },
     ]);
+
+    // tetragon 1.7.0: templates/daemonset.yaml runs the agent on every node (no replicas, no PodDisruptionBudget: a
+    // drain moves nothing, the node's agent goes with it); templates/operator_deployment.yaml, `replicas:
+    // {{ .Values.tetragonOperator.replicas }}` (1), no PodDisruptionBudget template. The operator only maintains
+    // CRDs and pod info: while it is down the agents keep enforcing the loaded policies.
+    private static ChartAvailabilityEntry Tetragon() => new("tetragon", "1.7.0",
+    [
+        new ChartComponent
+        {
+            Name = "tetragon",
+            Budget = new NoBudget("a DaemonSet: one agent per node, drained with its node"),
+            Scheduling = new SchedulingTemplate
+            {
+                Affinity = [V("affinity", new JsonObject())],
+                PriorityClass = [V("priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "tetragon"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+        new ChartComponent
+        {
+            Name = "tetragon-operator",
+            Replicas = V("tetragonOperator.replicas", 1),
+            Budget = new NoBudget("the chart has no PodDisruptionBudget template for the operator"),
+            Scheduling = new SchedulingTemplate
+            {
+                Affinity = [V("tetragonOperator.affinity", JsonNode.Parse("""
+                    {"podAntiAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[{"weight":100,"podAffinityTerm":
+                    {"topologyKey":"kubernetes.io/hostname","labelSelector":{"matchLabels":{"app.kubernetes.io/name":"tetragon-operator"}}}}]}}
+                    """))],
+                PriorityClass = [V("tetragonOperator.priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "tetragon-operator"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+    ]);
+
+    // chaos-mesh 2.8.3: templates/controller-manager-deployment.yaml, `replicas: {{ .Values.controllerManager.replicaCount }}`
+    // (3; leader-elected), templates/chaos-dashboard-deployment.yaml `replicas: {{ .Values.dashboard.replicaCount }}`
+    // (1) when dashboard.create, templates/dns-deployment.yaml `replicas: {{ .Values.dnsServer.replicas }}` (1) when
+    // dnsServer.create; the chaos daemon is a DaemonSet. No PodDisruptionBudget template for any of them.
+    private static ChartAvailabilityEntry ChaosMesh()
+    {
+        ChartComponent Component(string name, string prefix, string replicas, int replicaDefault, ValueCondition? enabled = null) => new()
+        {
+            Name = name,
+            EnabledWhen = enabled ?? ValueCondition.Always,
+            Replicas = V($"{prefix}.{replicas}", replicaDefault),
+            Budget = new NoBudget("the chart has no PodDisruptionBudget template"),
+            Scheduling = new SchedulingTemplate
+            {
+                Affinity = [V($"{prefix}.affinity", prefix == "dnsServer" ? DnsServerAffinity() : new JsonObject())],
+                PriorityClass = [V($"{prefix}.priorityClassName", "")],
+                PodLabels = Labels(("app.kubernetes.io/name", "chaos-mesh"), ("app.kubernetes.io/instance", "{release}"), ("app.kubernetes.io/component", name)),
+            },
+        };
+
+        return new("chaos-mesh", "2.8.3",
+        [
+            Component("controller-manager", "controllerManager", "replicaCount", 3),
+            Component("chaos-dashboard", "dashboard", "replicaCount", 1, ValueCondition.Truthy(V("dashboard.create", true))),
+            Component("chaos-dns-server", "dnsServer", "replicas", 1, ValueCondition.Truthy(V("dnsServer.create", true))),
+            new ChartComponent
+            {
+                Name = "chaos-daemon",
+                Budget = new NoBudget("a DaemonSet: one daemon per node, drained with its node"),
+                Scheduling = new SchedulingTemplate
+                {
+                    Affinity = [V("chaosDaemon.affinity", new JsonObject())],
+                    PriorityClass = [V("chaosDaemon.priorityClassName", "")],
+                    PodLabels = Labels(("app.kubernetes.io/name", "chaos-mesh"), ("app.kubernetes.io/instance", "{release}"), ("app.kubernetes.io/component", "chaos-daemon")),
+                },
+            },
+        ]);
+    }
+
+    // chaos-mesh 2.8.3's default dnsServer.affinity: spread the DNS servers over nodes.
+    private static JsonNode DnsServerAffinity() => JsonNode.Parse("""
+        {"podAntiAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[{"podAffinityTerm":{"labelSelector":
+        {"matchExpressions":[{"key":"app.kubernetes.io/component","operator":"In","values":["chaos-dns-server"]}]},
+        "topologyKey":"kubernetes.io/hostname"},"weight":100}]}}
+        """)!;
 
     // templates/pdb.yaml: rendered in deployment and statefulset modes when podDisruptionBudget.enabled, with each
     // truthy bound. A daemonset release runs one pod per node (no budget, replicaCount unused: one replica here).

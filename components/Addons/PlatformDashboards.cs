@@ -30,20 +30,45 @@ public static class PlatformDashboards
     ]);
 
     /// <summary>
-    /// Cost drivers per namespace (team): GPUs, CPU and memory requested, and how much of the requested GPU time is
-    /// actually used. Requests, not usage, are what the nodes are sized (and billed) for.
+    /// Cost in dollars per namespace (team), priced on what the pods of the namespace request (what the nodes are
+    /// sized, and billed, for) with <paramref name="prices"/>: the estimated monthly cost, the cost by namespace, CPU
+    /// and memory efficiency (usage ÷ requests), GPU utilisation from the DCGM exporter and the monthly waste
+    /// (requests − usage, priced); the request-based panels of GPUs, CPU and memory stay for the raw quantities.
     /// </summary>
-    public static GrafanaDashboard Cost() => new("mlplatform-cost", "ML platform / Cost",
-    [
-        new("GPUs requested by namespace", "short",
-            [("{{namespace}}", "sum by (namespace) (kube_pod_container_resource_requests{resource=\"nvidia_com_gpu\"} * on (namespace, pod) group_left () (kube_pod_status_phase{phase=\"Running\"} == 1))")]),
-        new("GPU-hours requested (24h)", "short",
-            [("{{namespace}}", "sum by (namespace) (sum_over_time((sum by (namespace) (kube_pod_container_resource_requests{resource=\"nvidia_com_gpu\"}))[24h:1h]))")]),
-        new("CPU cores requested by namespace", "short",
-            [("{{namespace}}", "sum by (namespace) (kube_pod_container_resource_requests{resource=\"cpu\"})")]),
-        new("Memory requested by namespace", "bytes",
-            [("{{namespace}}", "sum by (namespace) (kube_pod_container_resource_requests{resource=\"memory\"})")]),
-        new("Idle GPUs (utilisation under 20 %)", "short",
-            [("idle", $"count(avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL) < {PlatformAlerts.GpuUtilizationPercent})")]),
-    ]);
+    public static GrafanaDashboard Cost(CostPrices? prices = null)
+    {
+        var p = prices ?? CostPrices.Reference;
+        var (cpu, memory, gpu, month) = (CostPrices.Number(p.CpuCoreHour), CostPrices.Number(p.MemoryGbHour), CostPrices.Number(p.GpuHour), CostPrices.Number(CostPrices.HoursPerMonth));
+        const string Running = " * on (namespace, pod) group_left () (kube_pod_status_phase{phase=\"Running\"} == 1)";
+        string Requests(string resource, string by) => $"sum{by} (kube_pod_container_resource_requests{{resource=\"{resource}\"}}{Running})";
+        // Namespaces (and clusters) without GPU requests have no GPU series: count them as zero GPUs, not drop them.
+        string Gpus(string by) => by.Length == 0
+            ? $"({Requests("nvidia_com_gpu", by)} or vector(0))"
+            : $"({Requests("nvidia_com_gpu", by)} or {Requests("cpu", by)} * 0)";
+        string Hourly(string by) =>
+            $"({Requests("cpu", by)} * {cpu} + {Requests("memory", by)} / 1073741824 * {memory} + {Gpus(by)} * {gpu})";
+        const string CpuUsage = "sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=\"\", container!=\"POD\"}[5m]))";
+        const string MemoryUsage = "sum by (namespace) (container_memory_working_set_bytes{container!=\"\", container!=\"POD\"})";
+        var cpuRequests = Requests("cpu", " by (namespace)");
+        var memoryRequests = Requests("memory", " by (namespace)");
+
+        return new("mlplatform-cost", "ML platform / Cost",
+        [
+            new("Estimated monthly cost (USD)", "currencyUSD", [("total", $"{Hourly("")} * {month}")]),
+            new("Monthly cost by namespace (USD)", "currencyUSD", [("{{namespace}}", $"{Hourly(" by (namespace)")} * {month}")]),
+            new("CPU efficiency (usage / requests)", "percentunit", [("{{namespace}}", $"{CpuUsage} / {cpuRequests}")]),
+            new("Memory efficiency (usage / requests)", "percentunit", [("{{namespace}}", $"{MemoryUsage} / {memoryRequests}")]),
+            new("GPU utilisation", "percent", [("{{Hostname}} gpu{{gpu}}", "avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL)")]),
+            new("Monthly waste by namespace (requests - usage, USD)", "currencyUSD",
+            [
+                ("cpu {{namespace}}", $"clamp_min({cpuRequests} - {CpuUsage}, 0) * {cpu} * {month}"),
+                ("memory {{namespace}}", $"clamp_min({memoryRequests} - {MemoryUsage}, 0) / 1073741824 * {memory} * {month}"),
+            ]),
+            new("GPUs requested by namespace", "short", [("{{namespace}}", Requests("nvidia_com_gpu", " by (namespace)"))]),
+            new("CPU cores requested by namespace", "short", [("{{namespace}}", cpuRequests)]),
+            new("Memory requested by namespace", "bytes", [("{{namespace}}", memoryRequests)]),
+            new("Idle GPUs (utilisation under 20 %)", "short",
+                [("idle", $"count(avg by (Hostname, gpu) (DCGM_FI_DEV_GPU_UTIL) < {PlatformAlerts.GpuUtilizationPercent})")]),
+        ]);
+    }
 }

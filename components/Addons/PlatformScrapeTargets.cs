@@ -96,6 +96,21 @@ public static class PlatformScrapeTargets
     };
 
     /// <summary>
+    /// The Tetragon agents (chart 1.7.0): Service <c>tetragon</c> labelled <c>app.kubernetes.io/name: tetragon</c> and
+    /// <c>app.kubernetes.io/component: agent</c>, port <c>metrics</c> (2112), created while
+    /// <c>tetragon.prometheus.enabled</c> is on. Source of <c>tetragon_policy_events_total</c>.
+    /// </summary>
+    public static ScrapeTarget Tetragon(string @namespace) => new()
+    {
+        Name = "tetragon",
+        Namespace = @namespace,
+        MatchLabels = ImmutableDictionary<string, string>.Empty
+            .Add("app.kubernetes.io/name", "tetragon")
+            .Add("app.kubernetes.io/component", "agent"),
+        Port = "metrics",
+    };
+
+    /// <summary>
     /// The KEDA operator, from the chart or a cloud's managed add-on (AKS: in <c>kube-system</c>): pods labelled
     /// <c>app: keda-operator</c> serve Prometheus metrics on container port 8080 at <c>/metrics</c>.
     /// </summary>

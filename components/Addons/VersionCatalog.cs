@@ -72,6 +72,14 @@ public static class VersionCatalog
     public static ChartReference OpenTelemetryCollector { get; } =
         new("opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts");
 
+    // Runtime security and chaos experiments (mlplatform:addons runtimeSecurity, chaos).
+
+    /// <summary>Tetragon (eBPF runtime security, app 1.7.0): the node agents, the operator and the TracingPolicy CRDs.</summary>
+    public static ChartReference Tetragon { get; } = new("tetragon", "1.7.0", "https://helm.cilium.io");
+
+    /// <summary>Chaos Mesh (app 2.8.3): the controller manager, the chaos daemons and the dashboard, with the CRDs.</summary>
+    public static ChartReference ChaosMesh { get; } = new("chaos-mesh", "2.8.3", "https://charts.chaos-mesh.org");
+
     /// <summary>Every chart of the catalog.</summary>
     public static ImmutableArray<ChartReference> All { get; } =
     [
@@ -79,6 +87,7 @@ public static class VersionCatalog
         ArgoWorkflows, ArgoCd, Kyverno, ExternalSecrets, Karpenter, KarpenterCrd, Keda, AwsLoadBalancerController,
         CloudNativePg, Valkey,
         Loki, Tempo, OpenTelemetryCollector,
+        Tetragon, ChaosMesh,
     ];
 
     /// <summary>

@@ -54,12 +54,21 @@ public sealed record AddonsConfig
     /// <summary>Tempo and the OpenTelemetry Collector as the cluster's OTLP (and Jaeger) endpoint (as <see cref="Logging"/>).</summary>
     public bool Tracing { get; init; } = true;
 
+    /// <summary>Tetragon and the platform's TracingPolicies on the serving, workflow and team namespaces (on by default).</summary>
+    public bool RuntimeSecurity { get; init; } = true;
+
+    /// <summary>
+    /// Chaos Mesh and the platform's chaos experiments. On by default in staging only, so not one of <see cref="All"/>;
+    /// production runs them only when the stack sets it explicitly.
+    /// </summary>
+    public bool Chaos { get; init; }
+
     /// <summary>The names of the switches, as written in configuration, with their values.</summary>
     public IReadOnlyList<(string Key, bool Enabled)> All =>
     [
         ("certManager", CertManager), ("gateway", Gateway), ("monitoring", Monitoring), ("gpuOperator", GpuOperator),
         ("kserve", Kserve), ("mlflow", Mlflow), ("argoWorkflows", ArgoWorkflows), ("argoCd", ArgoCd),
         ("kyverno", Kyverno), ("externalSecrets", ExternalSecrets), ("keda", Keda),
-        ("logging", Logging), ("tracing", Tracing),
+        ("logging", Logging), ("tracing", Tracing), ("runtimeSecurity", RuntimeSecurity),
     ];
 }

@@ -13,7 +13,9 @@ public static partial class ConfigReader
     private static AddonsConfig ObservabilityDefaults(AddonsConfig defaults, DeploymentEnvironment? environment)
     {
         var on = environment != DeploymentEnvironment.Production;
-        return defaults with { Logging = on, Tracing = on };
+
+        // Chaos experiments run where they are meant to be found out: staging. Production only when set explicitly.
+        return defaults with { Logging = on, Tracing = on, Chaos = environment == DeploymentEnvironment.Staging };
     }
 
     private static ObservabilityConfig ReadObservability(JsonConfigNode? node, DeploymentEnvironment? environment, AddonsConfig addons, List<ConfigProblem> problems)

@@ -113,6 +113,7 @@ public static partial class ConfigReader
         var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
         var alerting = ReadAlerting(ParseObject(get, "alerting", problems), cloud, addons, problems);
         var observability = ReadObservability(ParseObject(get, "observability", problems), environment, addons, problems);
+        var costs = ReadCosts(ParseObject(get, "costs", problems));
         ValidateAwsGateway(aws, gateway, addons, problems);
         var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
         var workloads = ReadWorkloads(ParseList(get, "workloads", problems), namespaces, nodePools, dataServices, addons, problems);
@@ -159,6 +160,7 @@ public static partial class ConfigReader
             Monitoring = monitoring,
             Gateway = gateway,
             Observability = observability,
+            Costs = costs,
             Existing = cloud == CloudKind.Existing ? new ExistingClusterConfig(kubeContext, hasKubeconfigSecret) : null,
             Aws = aws,
             Azure = azure,
@@ -232,12 +234,21 @@ public static partial class ConfigReader
             CloudNativePg = node.Bool("cloudNativePg") ?? defaults.CloudNativePg,
             Logging = node.Bool("logging") ?? defaults.Logging,
             Tracing = node.Bool("tracing") ?? defaults.Tracing,
+            RuntimeSecurity = node.Bool("runtimeSecurity") ?? defaults.RuntimeSecurity,
         };
+
+        // The chaos experiments' default follows KServe: they aim at its predictors.
+        addons = addons with { Chaos = node.Bool("chaos") ?? (defaults.Chaos && addons.Kserve) };
         node.RejectUnknownKeys();
 
         if (cloud == CloudKind.Gcp && addons.GpuOperator)
         {
             problems.Add(new(Key("addons.gpuOperator"), GkeGpuOperatorProblem));
+        }
+
+        if (addons.Chaos && !addons.Kserve)
+        {
+            problems.Add(new(Key("addons.chaos"), "the chaos experiments aim at the KServe predictors of the serving namespace; enable kserve or disable chaos"));
         }
 
         if (addons.Kserve && !addons.CertManager)

@@ -71,6 +71,30 @@ internal sealed class JsonConfigNode
         return null;
     }
 
+    /// <summary>A number (a price, a ratio); a string holding one is accepted, as the CLI may pass it.</summary>
+    public double? Number(string name)
+    {
+        ConfigKeyTrace.Record(Child(name), "number");
+        if (!TryGet(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number))
+        {
+            return number;
+        }
+
+        if (value.ValueKind == JsonValueKind.String
+            && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number))
+        {
+            return number;
+        }
+
+        Problem(name, $"'{Describe(value)}' is not a number");
+        return null;
+    }
+
     public bool? Bool(string name)
     {
         ConfigKeyTrace.Record(Child(name), "boolean");

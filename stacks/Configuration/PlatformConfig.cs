@@ -56,6 +56,9 @@ public sealed record PlatformConfig
     /// <summary>Logs and traces settings (<c>mlplatform:observability</c>).</summary>
     public ObservabilityConfig Observability { get; init; } = ObservabilityConfig.For(DeploymentEnvironment.Development);
 
+    /// <summary>The cost dashboard's prices (<c>mlplatform:costs</c>).</summary>
+    public CostConfig Costs { get; init; } = new();
+
     /// <summary>Settings of the <c>existing</c> target; null on the clouds.</summary>
     public ExistingClusterConfig? Existing { get; init; }
 

@@ -67,6 +67,12 @@ public static class PlatformNamespaces
     /// <summary>The namespace of the OpenTelemetry Collector, the cluster's OTLP and Jaeger endpoint.</summary>
     public const string OtelCollector = "otel-collector";
 
+    /// <summary>The namespace of Tetragon (runtime security: a privileged agent on every node).</summary>
+    public const string Tetragon = "tetragon";
+
+    /// <summary>The namespace of Chaos Mesh (its controller, dashboard and privileged chaos daemons).</summary>
+    public const string ChaosMesh = "chaos-mesh";
+
     private static readonly NamespaceQuota ControllerQuota = new("50", "8", "16", "16Gi", "32Gi", "0", "50Gi");
 
     /// <summary>Every platform namespace the platform knows, whether or not the stack enables its add-on.</summary>
@@ -108,6 +114,15 @@ public static class PlatformNamespaces
         new(Tempo, a => a.Tracing, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted,
             new("50", "8", "16", "32Gi", "64Gi", "0", "500Gi"), []),
         new(OtelCollector, a => a.Tracing, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, []),
+
+        // Runtime security: the agents load eBPF programs on every node (privileged, host network; PodSecurityExceptions).
+        new(Tetragon, a => a.RuntimeSecurity, null, NamespaceRole.Controllers, PodSecurityLevel.Privileged,
+            new("500", "16", "32", "32Gi", "64Gi", "0", "0"), []),
+
+        // Chaos experiments: the chaos daemon enters other pods' namespaces on every node (privileged; PodSecurityExceptions);
+        // the API server calls the controller manager's admission webhooks (10250).
+        new(ChaosMesh, a => a.Chaos, null, NamespaceRole.Controllers, PodSecurityLevel.Privileged,
+            new("500", "16", "32", "32Gi", "64Gi", "0", "10Gi"), [MlPlatform.Components.Addons.ChaosMesh.WebhookPort]),
     ];
 
     /// <summary>The default platform namespaces of a stack with these add-ons on this cloud.</summary>

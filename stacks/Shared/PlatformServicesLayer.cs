@@ -116,6 +116,8 @@ public static class PlatformServicesLayer
             : null;
 
         var observability = ObservabilityLayer.Deploy(config, cloud, ns => In(ns));
+        var runtimeSecurity = RuntimeSecurityLayer.Deploy(config, tenancy, labels, ns => In(ns));
+        var chaos = ChaosLayer.Deploy(config, labels, ns => In(ns), tenancy.Namespaces.GetValueOrDefault(PlatformNamespaces.Serving));
 
         // The policies go in after every other release of this layer, so that the platform's own first install is
         // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
@@ -126,7 +128,8 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All],
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All,
+                    .. new Resource?[] { runtimeSecurity?.Release, chaos?.Release }.OfType<Resource>()],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;
@@ -209,7 +212,14 @@ public static class PlatformServicesLayer
             alerts.Add(PlatformAlerts.PolicyDenials());
         }
 
-        dashboards.Add(PlatformDashboards.Cost());
+        if (addons.RuntimeSecurity)
+        {
+            // Tetragon's policy events, counted by the agents, alerted on per policy.
+            targets.Add(PlatformScrapeTargets.Tetragon(PlatformNamespaces.Tetragon));
+            alerts.Add(TetragonPolicies.Alerts());
+        }
+
+        dashboards.Add(PlatformDashboards.Cost(CostPrices(config)));
 
         return new KubePrometheusStackArgs
         {
@@ -233,6 +243,12 @@ public static class PlatformServicesLayer
             ExemplarDestinations = ObservabilityLayer.ExemplarDestinations(config),
         };
     }
+
+    /// <summary>The cost dashboard's prices of a stack: <c>mlplatform:costs</c>, the GPU price from its pools' accelerator.</summary>
+    public static CostPrices CostPrices(PlatformConfig config) => new(
+        config.Costs.CpuCoreHour,
+        config.Costs.MemoryGbHour,
+        config.Costs.GpuHourFor(config.Cloud, config.NodePools.Where(p => p.Accelerator is not null).Select(p => p.Accelerator!.Value)));
 
     /// <summary>The cluster policies of a stack: its mode and registries, and the platform namespaces running only pinned charts.</summary>
     public static PolicySet Policies(PlatformConfig config) => new()

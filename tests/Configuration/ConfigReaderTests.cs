@@ -53,7 +53,7 @@ public class ConfigReaderTests
         Assert.Equal(PodSecurityLevel.Restricted, config.FindNamespace("kserve")!.PodSecurity);
         Assert.Equal(PodSecurityLevel.Baseline, config.FindNamespace("argo")!.PodSecurity);
         Assert.Equal(
-            ["gpu-operator", "log-collector", "monitoring"],
+            ["chaos-mesh", "gpu-operator", "log-collector", "monitoring", "tetragon"],
             config.Namespaces.Where(n => n.PodSecurity == PodSecurityLevel.Privileged).Select(n => n.Name).Order().ToArray());
         Assert.All(
             config.Namespaces.Where(n => n.PodSecurity == PodSecurityLevel.Privileged),

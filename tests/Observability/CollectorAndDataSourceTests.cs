@@ -96,7 +96,13 @@ public class CollectorAndDataSourceTests
         Assert.Equal("[\"otlphttp/loki\"]", pipelines["logs"]!["exporters"]!.ToJsonString());
         Assert.Null(pipelines["traces"]);
         Assert.Null(pipelines["metrics"]);
-        Assert.All(values["ports"]!.AsObject(), p => Assert.False(p.Value!["enabled"]!.GetValue<bool>(), p.Key));
+        Assert.All(values["ports"]!.AsObject().Where(p => p.Key != "metrics"), p => Assert.False(p.Value!["enabled"]!.GetValue<bool>(), p.Key));
+
+        // Only its own metrics, scraped by a PodMonitor, on the pod's port (no host port).
+        Assert.True(values["ports"]!["metrics"]!["enabled"]!.GetValue<bool>());
+        Assert.Null(values["ports"]!["metrics"]!["hostPort"]);
+        Assert.True(values["podMonitor"]!["enabled"]!.GetValue<bool>());
+        Assert.Null(values["serviceMonitor"]);
         Assert.Equal("Exists", Assert.Single(values["tolerations"]!.AsArray())!["operator"]!.GetValue<string>());
         Assert.Equal(0, values["securityContext"]!["runAsUser"]!.GetValue<int>());
         Assert.Equal("[\"ALL\"]", values["securityContext"]!["capabilities"]!["drop"]!.ToJsonString());

@@ -179,6 +179,12 @@ public sealed class Loki : ComponentResource
             ["read"] = ha ? Target(2, "250m", "512Mi", "1Gi", volume: false) : Off(),
             ["backend"] = ha ? Target(2, "100m", "512Mi", "1Gi", volume: true) : Off(),
             ["gateway"] = new Dictionary<string, object> { ["enabled"] = false },
+
+            // Prometheus scrapes Loki's own metrics (the chart's ServiceMonitor skips the headless Services).
+            ["monitoring"] = new Dictionary<string, object>
+            {
+                ["serviceMonitor"] = new Dictionary<string, object> { ["enabled"] = true },
+            },
             ["chunksCache"] = new Dictionary<string, object> { ["enabled"] = false },
             ["resultsCache"] = new Dictionary<string, object> { ["enabled"] = false },
             ["lokiCanary"] = new Dictionary<string, object> { ["enabled"] = false },

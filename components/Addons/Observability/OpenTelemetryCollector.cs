@@ -149,6 +149,10 @@ public sealed class OpenTelemetryCollector : ComponentResource
 
         ports["zipkin"] = new Dictionary<string, object> { ["enabled"] = false };
 
+        // The collector's own metrics (8888, no host port): a ServiceMonitor on the gateway's Service, a PodMonitor on
+        // the node collector's pods (a DaemonSet has no Service).
+        ports["metrics"] = new Dictionary<string, object> { ["enabled"] = true };
+
         var values = new Dictionary<string, object>
         {
             ["mode"] = gateway ? "deployment" : "daemonset",
@@ -162,6 +166,7 @@ public sealed class OpenTelemetryCollector : ComponentResource
             ["resources"] = TelemetryBackends.Resources(gateway ? "200m" : "100m", gateway ? "256Mi" : "128Mi", gateway ? "1Gi" : "512Mi"),
         };
 
+        values[gateway ? "serviceMonitor" : "podMonitor"] = new Dictionary<string, object> { ["enabled"] = true };
         if (gateway)
         {
             values["replicaCount"] = args.HighAvailability ? 2 : 1;

@@ -117,6 +117,9 @@ public sealed class Tempo : ComponentResource
             },
             ["serviceAccount"] = serviceAccount,
             ["persistence"] = new Dictionary<string, object> { ["enabled"] = true, ["size"] = settings.StorageSize },
+
+            // Prometheus scrapes Tempo's own metrics through the chart's ServiceMonitor.
+            ["serviceMonitor"] = new Dictionary<string, object> { ["enabled"] = true },
         };
         if (!settings.PodLabels.IsEmpty)
         {
