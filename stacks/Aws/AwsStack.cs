@@ -264,6 +264,7 @@ public static partial class AwsStack
 
         var integration = new CloudIntegration
         {
+            ImageRegistry = registry.RegistryHost,
             ArtifactStoreUri = artifactStoreUri,
             TelemetryStorage = telemetryStorage,
             Database = database,
