@@ -20,7 +20,8 @@ public static class PlatformProgram
         var pulumiConfig = new Config(ConfigReader.Namespace);
         var kubeconfig = pulumiConfig.GetSecret("kubeconfig");
         // The whole stack configuration, so that a mistyped mlplatform: key is an error rather than silently ignored.
-        var config = ConfigReader.Read(pulumiConfig.Get, EngineConfiguration.Keys(), hasKubeconfigSecret: kubeconfig is not null);
+        var config = ConfigReader.Read(pulumiConfig.Get, EngineConfiguration.Keys(), hasKubeconfigSecret: kubeconfig is not null,
+            secretKeys: EngineConfiguration.SecretKeys());
 
         return config.Cloud switch
         {

@@ -42,9 +42,12 @@ public sealed class Kyverno : ComponentResource
     {
         Release = HelmReleases.Create(ReleaseName, VersionCatalog.Kyverno, args.Namespace, Values(args), AddonResources.Child(this, options));
 
+        // Names and annotations are known now; the specs may wait for the stack registry's host (an output).
+        var resolved = args.Policies.Resolved();
         Policies = [.. args.Policies.All().Select(policy => new K8s.ApiExtensions.CustomResource($"{name}-{policy.Name}", new KubernetesObjectArgs(
             "kyverno.io/v1", "ClusterPolicy",
-            AddonResources.Metadata(policy.Name, null, args.Labels, annotations: policy.Annotations), policy.Spec),
+            AddonResources.Metadata(policy.Name, null, args.Labels, annotations: policy.Annotations),
+            resolved.Apply(all => all.Single(p => p.Name == policy.Name).Spec.ToImmutableDictionary())),
             AddonResources.Child(this, options, [Release, .. args.PoliciesAfter])))];
 
         RegisterOutputs(new Dictionary<string, object?>

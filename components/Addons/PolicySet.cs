@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MlPlatform.Components.Kubernetes;
+using Pulumi;
 
 namespace MlPlatform.Components.Addons;
 
@@ -27,6 +28,13 @@ public sealed partial record PolicySet
     /// <summary>Registry hosts allowed where users run their own images.</summary>
     public required ImmutableArray<string> AllowedRegistries { get; init; }
 
+    /// <summary>
+    /// The host of the stack's own registry (ECR, ACR or Artifact Registry), allowed on top of
+    /// <see cref="AllowedRegistries"/>; an output, since the cloud names it only once the registry exists. Null on a
+    /// stack without one. <see cref="Resolved"/> turns it into one more allowed host.
+    /// </summary>
+    public Output<string>? StackRegistry { get; init; }
+
     /// <summary>Namespaces of the Kubernetes distribution and the cloud, exempt from every policy.</summary>
     public ImmutableArray<string> SystemNamespaces { get; init; } = ["kube-system", "kube-public", "kube-node-lease"];
 
@@ -41,6 +49,21 @@ public sealed partial record PolicySet
 
     /// <summary><c>Enforce</c> or <c>Audit</c>.</summary>
     public string FailureAction => Enforce ? "Enforce" : "Audit";
+
+    /// <summary>
+    /// The policies with <see cref="StackRegistry"/> resolved into <see cref="AllowedRegistries"/> (added unless already
+    /// listed): what the ClusterPolicies are made of. Without a stack registry, the policies as they are.
+    /// </summary>
+    public Output<ImmutableArray<ClusterPolicyDefinition>> Resolved() => StackRegistry is { } registry
+        ? registry.Apply(host => WithRegistry(host).All())
+        : Output.Create(All());
+
+    /// <summary>The policy set with one more allowed registry host (once) and no stack registry left to resolve.</summary>
+    public PolicySet WithRegistry(string host) => this with
+    {
+        AllowedRegistries = AllowedRegistries.Contains(host) ? AllowedRegistries : AllowedRegistries.Add(host),
+        StackRegistry = null,
+    };
 
     /// <summary>Every policy, in a stable order.</summary>
     public ImmutableArray<ClusterPolicyDefinition> All() =>
@@ -105,7 +128,7 @@ public sealed partial record PolicySet
     public ClusterPolicyDefinition RestrictRegistries() => Validate(
         "restrict-image-registries",
         "Restrict image registries",
-        $"Images must come from an allowed registry: {string.Join(", ", AllowedRegistries)}.",
+        $"Images must come from an allowed registry: {string.Join(", ", AllowedRegistries)}{(StackRegistry is null ? "" : ", or the stack's own registry")}.",
         autogen: true,
         new Dictionary<string, object>
         {

@@ -277,6 +277,7 @@ public sealed class EksCluster : ComponentResource
             Role = nodeRole.Name,
             PolicyArn = AwsPolicy(policy),
         }, child)).ToList();
+        SystemNodeRoleName = nodeRole.Name;
 
         var launchTemplate = new LaunchTemplate($"{name}-system", new LaunchTemplateArgs
         {
@@ -449,6 +450,9 @@ public sealed class EksCluster : ComponentResource
 
     /// <summary>The system node group.</summary>
     public NodeGroup SystemNodeGroup { get; }
+
+    /// <summary>The IAM role of the system nodes (the managed node group), by name.</summary>
+    public Output<string> SystemNodeRoleName { get; }
 
     /// <summary>The managed add-ons.</summary>
     public ImmutableArray<Addon> Addons { get; }

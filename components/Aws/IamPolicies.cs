@@ -150,6 +150,22 @@ public static class IamPolicies
             resources: new JsonArray([.. secretArns.Select(a => (JsonNode)JsonValue.Create(a)!)]), sid: "PlatformSecrets"),
         Statement("Allow", new JsonArray("kms:Decrypt", "kms:DescribeKey"), resources: new JsonArray(kmsKeyArn), sid: "SecretsKey"));
 
+    /// <summary>Read access to one bucket's objects, with the bucket's KMS key (model servers loading artifacts).</summary>
+    public static string BucketRead(string bucketArn, string kmsKeyArn) => Document(
+        Statement("Allow", new JsonArray("s3:ListBucket", "s3:GetBucketLocation"), resources: new JsonArray(bucketArn), sid: "ListBucket"),
+        Statement("Allow", new JsonArray("s3:GetObject"), resources: new JsonArray($"{bucketArn}/*"), sid: "ReadObjects"),
+        Statement("Allow", new JsonArray("kms:Decrypt"), resources: new JsonArray(kmsKeyArn), sid: "BucketKey"));
+
+    /// <summary>
+    /// What a node needs beyond image pull rights for a pull-through cache's first pull of an image: creating its
+    /// cached repository and importing the upstream image, only under the cache's prefixes.
+    /// </summary>
+    public static string PullThroughCacheImport(string partition, string region, string accountId, IEnumerable<string> prefixes) => Document(Statement(
+        "Allow",
+        new JsonArray("ecr:BatchImportUpstreamImage", "ecr:CreateRepository"),
+        resources: new JsonArray([.. prefixes.Select(p => (JsonNode)JsonValue.Create($"arn:{partition}:ecr:{region}:{accountId}:repository/{p}/*")!)]),
+        sid: "PullThroughCacheImport"));
+
     /// <summary>Denies every request to the bucket that does not use TLS.</summary>
     public static string TlsOnlyBucket(string bucketArn) => Document(Statement(
         "Deny",

@@ -249,6 +249,16 @@ public sealed class FakeCloud
                     break;
                 }
 
+            case "aws:ecr/repository:Repository":
+                {
+                    var repository = Str(inputs, "name", name);
+                    outputs["name"] = repository;
+                    outputs["arn"] = $"{arnPrefix}:ecr:{Region}:{Account}:repository/{repository}";
+                    outputs["registryId"] = Account;
+                    outputs["repositoryUrl"] = $"{Account}.dkr.ecr.{Region}.amazonaws.com/{repository}";
+                    break;
+                }
+
             case "aws:sqs/queue:Queue":
                 {
                     var queue = Str(inputs, "name", name);

@@ -76,7 +76,8 @@ public static partial class AwsStack
         var provider = new Pulumi.Aws.Provider("aws", new ProviderArgs { Region = region });
         var awsOptions = new ComponentResourceOptions { Provider = provider };
         var invokeOptions = new InvokeOptions { Provider = provider };
-        var partition = GetPartition.Invoke(new GetPartitionInvokeArgs(), invokeOptions).Apply(p => p.Partition);
+        var partitionResult = GetPartition.Invoke(new GetPartitionInvokeArgs(), invokeOptions);
+        var partition = partitionResult.Apply(p => p.Partition);
         var accountId = GetCallerIdentity.Invoke(new GetCallerIdentityInvokeArgs(), invokeOptions).Apply(c => c.AccountId);
 
         var network = new AwsNetwork("network", new AwsNetworkArgs
@@ -124,6 +125,8 @@ public static partial class AwsStack
         }, awsOptions);
 
         var outputs = new Dictionary<string, object?>();
+        var registry = Registry(aws, clusterName, region, partition, partitionResult.Apply(p => p.DnsSuffix), accountId,
+            [cluster.SystemNodeRoleName, karpenterAws.NodeRoleName], tags, awsOptions, outputs);
         var annotations = ImmutableDictionary.CreateBuilder<string, InputMap<string>>();
         var identityContext = new WorkloadIdentityContext
         {
@@ -261,6 +264,7 @@ public static partial class AwsStack
 
         var integration = new CloudIntegration
         {
+            ImageRegistry = registry.RegistryHost,
             ArtifactStoreUri = artifactStoreUri,
             TelemetryStorage = telemetryStorage,
             Database = database,

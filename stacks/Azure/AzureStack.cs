@@ -277,6 +277,7 @@ public static partial class AzureStack
 
         var integration = new CloudIntegration
         {
+            ImageRegistry = registry.LoginServer,
             ArtifactStoreUri = artifactStoreUri,
             TelemetryStorage = telemetryStorage,
             Database = database,

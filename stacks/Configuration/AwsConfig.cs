@@ -17,6 +17,39 @@ public sealed record AwsDatabaseConfig(string InstanceClass, int AllocatedStorag
 public sealed record AwsLoadBalancerConfig(LoadBalancerScheme Scheme, bool AccessLogs, string? CertificateArn);
 
 /// <summary>
+/// The stack's ECR registry (<c>mlplatform:aws.registry</c>): the platform's own repositories, their lifecycle, and the
+/// pull-through cache of the public registries. The upstream credentials are Pulumi secrets of their own
+/// (<see cref="ConfigReader.DockerHubCredentialKey"/>, <see cref="ConfigReader.GithubCredentialKey"/>); only whether
+/// they are set is kept here.
+/// </summary>
+public sealed record AwsRegistryConfig
+{
+    /// <summary>The number of tagged images each repository keeps when none is configured.</summary>
+    public const int DefaultKeepImages = 30;
+
+    /// <summary>The days an untagged image stays when none is configured.</summary>
+    public const int DefaultUntaggedExpiryDays = 7;
+
+    /// <summary>Repositories beyond the mirrored catalog images (e.g. a team's pipeline step images), by name under the stack's prefix.</summary>
+    public ImmutableArray<string> Repositories { get; init; } = [];
+
+    /// <summary>How many of the newest images a repository keeps; older ones expire.</summary>
+    public int KeepImages { get; init; } = DefaultKeepImages;
+
+    /// <summary>Days after which an untagged image expires.</summary>
+    public int UntaggedExpiryDays { get; init; } = DefaultUntaggedExpiryDays;
+
+    /// <summary>Pull-through cache rules for the public registries (quay.io, registry.k8s.io, and ghcr.io and docker.io with their credentials).</summary>
+    public bool PullThroughCache { get; init; } = true;
+
+    /// <summary>True when the Docker Hub credential secret is configured (the docker.io cache rule needs it).</summary>
+    public bool DockerHubCredential { get; init; }
+
+    /// <summary>True when the GitHub credential secret is configured (the ghcr.io cache rule needs it).</summary>
+    public bool GithubCredential { get; init; }
+}
+
+/// <summary>
 /// The settings of the <c>aws</c> target (<c>mlplatform:aws</c>); the region is <c>mlplatform:region</c> and the
 /// system node pool's instance type is <c>mlplatform:systemNodePool.instanceType</c>.
 /// </summary>
@@ -73,6 +106,9 @@ public sealed record AwsConfig
 
     /// <summary>The MLflow backend database.</summary>
     public required AwsDatabaseConfig Database { get; init; }
+
+    /// <summary>The stack's ECR registry and pull-through cache.</summary>
+    public AwsRegistryConfig Registry { get; init; } = new();
 
     /// <summary>True when the API endpoint is public (restricted to <see cref="PublicAccessCidrs"/>).</summary>
     public bool HasPublicEndpoint => !PublicAccessCidrs.IsEmpty;

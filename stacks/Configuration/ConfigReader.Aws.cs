@@ -133,6 +133,7 @@ public static partial class ConfigReader
         var identity = ReadEnum<WorkloadIdentityMode>(node?.String("identity"), node?.Child("identity") ?? "", problems, required: false, fullKey: true)
             ?? WorkloadIdentityMode.PodIdentity;
         var loadBalancer = ReadAwsLoadBalancer(node?.Object("loadBalancer"), production, problems);
+        var registry = ReadAwsRegistry(node?.Object("registry"), problems);
         node?.RejectUnknownKeys();
 
         var instanceType = systemPool.InstanceType ?? AwsConfig.DefaultSystemInstanceType;
@@ -153,6 +154,7 @@ public static partial class ConfigReader
             Database = database,
             Identity = identity,
             LoadBalancer = loadBalancer,
+            Registry = registry,
         };
     }
 

@@ -45,8 +45,13 @@ public static partial class ConfigReader
     /// other namespaces are ignored. Null skips the unknown-key check.
     /// </param>
     /// <param name="hasKubeconfigSecret">True when the secret <c>mlplatform:kubeconfig</c> is set.</param>
+    /// <param name="secretKeys">
+    /// The full keys set as Pulumi secrets (<see cref="EngineConfiguration.SecretKeys()"/>): keys that must be secrets
+    /// (the registry credentials) are problems when set in plain text. Null skips that check.
+    /// </param>
     /// <exception cref="ConfigValidationException">With every problem found.</exception>
-    public static PlatformConfig Read(Func<string, string?> get, IEnumerable<string>? allKeys, bool hasKubeconfigSecret = false)
+    public static PlatformConfig Read(
+        Func<string, string?> get, IEnumerable<string>? allKeys, bool hasKubeconfigSecret = false, IReadOnlySet<string>? secretKeys = null)
     {
         var problems = new List<ConfigProblem>();
         var keys = new ConfigKeys(get);
@@ -85,6 +90,7 @@ public static partial class ConfigReader
             cloud ?? CloudKind.Existing,
             problems);
         var aws = ReadAws(ParseObject(get, "aws", problems), cloud, production, systemPool, problems);
+        aws = ReadRegistryCredentials(get, cloud, aws, secretKeys, problems);
         if (cloud == CloudKind.Aws)
         {
             ValidateAwsGpuPools(nodePoolNodes, nodePools);

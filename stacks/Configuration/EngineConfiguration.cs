@@ -21,6 +21,33 @@ public static class EngineConfiguration
     /// <summary>The environment variable holding the stack configuration.</summary>
     public const string Variable = "PULUMI_CONFIG";
 
+    /// <summary>The environment variable listing the secret keys of the stack configuration (a JSON array).</summary>
+    public const string SecretKeysVariable = "PULUMI_CONFIG_SECRET_KEYS";
+
+    /// <summary>The full keys (<c>namespace:key</c>) the engine passed as secrets; empty when unset or not a JSON array.</summary>
+    public static IReadOnlySet<string> SecretKeys() => SecretKeys(Environment.GetEnvironmentVariable(SecretKeysVariable));
+
+    /// <summary>The full keys of a <c>PULUMI_CONFIG_SECRET_KEYS</c> value; empty when unset or not a JSON array of strings.</summary>
+    public static IReadOnlySet<string> SecretKeys(string? secretKeysJson)
+    {
+        if (string.IsNullOrEmpty(secretKeysJson))
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(secretKeysJson);
+            return document.RootElement.ValueKind == JsonValueKind.Array
+                ? document.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => CleanKey(e.GetString()!)).ToHashSet(StringComparer.Ordinal)
+                : new HashSet<string>(StringComparer.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>The full keys (<c>namespace:key</c>) of the configuration the engine passed to this process.</summary>
     public static IReadOnlyList<string> Keys() => Keys(Environment.GetEnvironmentVariable(Variable));
 

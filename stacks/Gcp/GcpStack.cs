@@ -305,6 +305,9 @@ public static partial class GcpStack
         var computeClasses = GcpNodePools.ComputeClasses(config);
         var integration = new CloudIntegration
         {
+            // Kyverno compares the registry host of each image: the repository's host (its project and repository
+            // are part of the image path, which the registry policy does not look at).
+            ImageRegistry = Output.Create(registry.Host),
             ArtifactStoreUri = artifactStoreUri,
             TelemetryStorage = telemetryStorage,
             Database = database,

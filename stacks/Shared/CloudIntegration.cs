@@ -24,6 +24,13 @@ public sealed record CloudIntegration
     /// </summary>
     public TelemetryStorage? TelemetryStorage { get; init; }
 
+    /// <summary>
+    /// The host of the stack's own image registry (ECR <c>ACCOUNT.dkr.ecr.REGION.amazonaws.com</c>, ACR
+    /// <c>NAME.azurecr.io</c>, Artifact Registry <c>REGION-docker.pkg.dev</c>), which the registry policy allows on top
+    /// of the configured registries; null without one (an existing cluster).
+    /// </summary>
+    public Output<string>? ImageRegistry { get; init; }
+
     /// <summary>The MLflow backend database, when the cloud runs one.</summary>
     public DatabaseConnection? Database { get; init; }
 

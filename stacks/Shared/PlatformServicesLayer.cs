@@ -127,7 +127,7 @@ public static class PlatformServicesLayer
                 Namespace = PlatformNamespaces.Kyverno,
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
-                Policies = Policies(config),
+                Policies = Policies(config, cloud),
                 PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All,
                     .. new Resource?[] { runtimeSecurity?.Release, chaos?.Release }.OfType<Resource>()],
                 Labels = labels,
@@ -250,11 +250,15 @@ public static class PlatformServicesLayer
         config.Costs.MemoryGbHour,
         config.Costs.GpuHourFor(config.Cloud, config.NodePools.Where(p => p.Accelerator is not null).Select(p => p.Accelerator!.Value)));
 
-    /// <summary>The cluster policies of a stack: its mode and registries, and the platform namespaces running only pinned charts.</summary>
-    public static PolicySet Policies(PlatformConfig config) => new()
+    /// <summary>
+    /// The cluster policies of a stack: its mode and registries (the configured ones and the cloud's own registry),
+    /// and the platform namespaces running only pinned charts.
+    /// </summary>
+    public static PolicySet Policies(PlatformConfig config, CloudIntegration? cloud = null) => new()
     {
         Enforce = config.Policies.Mode == PolicyMode.Enforce,
         AllowedRegistries = config.Policies.AllowedRegistries,
+        StackRegistry = cloud?.ImageRegistry,
         SystemNamespaces = ["kube-system", "kube-public", "kube-node-lease", .. config.Policies.ExemptNamespaces],
 
         // Serving and the workflow namespace run images users choose (models, pipeline steps): they stay restricted.

@@ -172,4 +172,27 @@ public class KyvernoTests
             Assert.True(recorder.DependsOn(policy.Type!, policy.Name!, "kubernetes:helm.sh/v3:Release", "cert-manager"));
         }
     }
+
+    [Fact]
+    public async Task The_stacks_own_registry_output_is_allowed_once_in_the_registered_policy()
+    {
+        var mocks = await ComponentTest.RunAsync(() => _ = new Kyverno("kyverno", new KyvernoArgs
+        {
+            Namespace = "kyverno",
+            Policies = Policies(true) with { StackRegistry = Pulumi.Output.Create("123456789012.dkr.ecr.eu-west-1.amazonaws.com") },
+        }));
+
+        var policy = Json.Of(mocks.Single("kubernetes:kyverno.io/v1:ClusterPolicy", "kyverno-restrict-image-registries").Inputs);
+        var conditions = policy["spec"]!["rules"]![0]!["validate"]!["deny"]!["conditions"]!["any"]!.AsArray();
+        Assert.All(conditions, c => Assert.Equal(
+            ["ghcr.io", "quay.io", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"],
+            c!["value"]!.AsArray().Select(v => v!.GetValue<string>())));
+        Assert.Contains("the stack's own registry", policy["metadata"]!["annotations"]!["policies.kyverno.io/description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(7, mocks.OfType("kubernetes:kyverno.io/v1:ClusterPolicy").Count);
+
+        // Resolved into the same specs as a list that names the host itself, and never twice.
+        var listed = (Policies(true) with { AllowedRegistries = ["ghcr.io", "quay.io", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"] }).WithRegistry("quay.io");
+        Assert.Equal(["ghcr.io", "quay.io", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"], listed.AllowedRegistries.ToArray());
+        Assert.Null(listed.StackRegistry);
+    }
 }
