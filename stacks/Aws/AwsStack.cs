@@ -199,6 +199,16 @@ public static partial class AwsStack
                 $"MLflow of {clusterName}: its artifact bucket only",
                 Output.Tuple(bucket.BucketArn, bucket.KmsKeyArn).Apply(t => IamPolicies.BucketReadWrite(t.Item1, t.Item2))));
 
+            // Benchmark checkpoints and PostgreSQL backups: each service account its own role on the bucket.
+            foreach (var account in BucketAccess.Accounts(config))
+            {
+                _ = Identity(account.Name, new ServiceAccountPermissions(
+                    account.Namespace,
+                    account.ServiceAccount,
+                    $"{account.Purpose} in {clusterName}: the artifact bucket only",
+                    Output.Tuple(bucket.BucketArn, bucket.KmsKeyArn).Apply(t => IamPolicies.BucketReadWrite(t.Item1, t.Item2))));
+            }
+
             outputs["artifactBucket"] = bucket.BucketName;
             outputs["artifactStoreUri"] = bucket.Uri;
             outputs["databaseEndpoint"] = Output.Format($"{db.Address}:{db.Port}");

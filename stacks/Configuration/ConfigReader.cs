@@ -123,6 +123,7 @@ public static partial class ConfigReader
         ValidateAwsGateway(aws, gateway, addons, problems);
         var dataServices = ReadDataServices(ParseList(get, "dataServices", problems), namespaces, nodePools, addons, problems);
         var workloads = ReadWorkloads(ParseList(get, "workloads", problems), namespaces, nodePools, dataServices, addons, problems);
+        var workflowTemplates = ReadWorkflowTemplates(ParseList(get, "workflowTemplates", problems), cloud, namespaces, nodePools, addons);
         ValidateAwsKubernetesVersion(cloud, kubernetesVersion, problems);
 
         var kubeContext = get("kubeContext");
@@ -176,6 +177,7 @@ public static partial class ConfigReader
             Alerting = alerting,
             Workloads = workloads,
             DataServices = dataServices,
+            WorkflowTemplates = workflowTemplates,
         };
     }
 

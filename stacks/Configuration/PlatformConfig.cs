@@ -88,6 +88,9 @@ public sealed record PlatformConfig
     /// <summary>In-cluster data services (<c>mlplatform:dataServices</c>).</summary>
     public ImmutableArray<DataServiceConfig> DataServices { get; init; } = [];
 
+    /// <summary>Argo WorkflowTemplates of the teams (<c>mlplatform:workflowTemplates</c>).</summary>
+    public ImmutableArray<WorkflowTemplateConfig> WorkflowTemplates { get; init; } = [];
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 

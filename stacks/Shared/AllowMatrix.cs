@@ -110,6 +110,12 @@ public static class AllowMatrix
             rules.Add(Cidrs("api-server", TrafficDirection.Egress, network.ApiServerCidrs, 443, 6443));
         }
 
+        // Argo's executor in a team namespace that runs workflows reports the steps' results to the API server.
+        if (ns.IsTeam && config.WorkflowTemplates.Any(t => t.Namespace == ns.Name))
+        {
+            rules.Add(Cidrs("workflow-api-server", TrafficDirection.Egress, network.ApiServerCidrs, 443, 6443));
+        }
+
         if (!ns.WebhookPorts.IsEmpty)
         {
             rules.Add(Cidrs("webhooks", TrafficDirection.Ingress, network.ApiServerCidrs, [.. ns.WebhookPorts]));

@@ -36,6 +36,7 @@ public static class KubernetesPlatform
         var workloads = MlWorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
         var dataServices = DataServicesLayer.Deploy(config, tenancy, services, cloud, options);
         var applications = WorkloadsLayer.Deploy(config, tenancy, services, cloud, options);
+        var workflowTemplates = WorkflowTemplatesLayer.Deploy(config, tenancy, workloads.ArgoWorkflows, cloud, options);
 
         var outputs = new Dictionary<string, object?>
         {
@@ -49,6 +50,7 @@ public static class KubernetesPlatform
         };
         outputs["workloads"] = applications.Keys.Order(StringComparer.Ordinal).ToList();
         outputs["dataServices"] = dataServices.Keys.Order(StringComparer.Ordinal).ToList();
+        outputs["workflowTemplates"] = config.WorkflowTemplates.Where(t => workflowTemplates.ContainsKey(t.Namespace)).Select(t => $"{t.Namespace}/{t.Name}").Order(StringComparer.Ordinal).ToList();
         foreach (var (key, value) in workloads.Outputs())
         {
             outputs[key] = value;
