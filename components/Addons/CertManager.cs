@@ -15,6 +15,24 @@ public sealed class CertManagerArgs
 
     /// <summary>The PriorityClass of the add-on's pods (the platform's <c>system-critical</c> tier); null keeps the cluster default.</summary>
     public string? PriorityClassName { get; init; }
+
+    /// <summary>
+    /// Turns on cert-manager's Gateway API support (HTTP-01 solver routes on a Gateway); the Gateway API CRDs must
+    /// then exist before the controller starts, as it only looks for them at start-up.
+    /// </summary>
+    public bool GatewayApi { get; init; }
+
+    /// <summary>
+    /// True when an ACME issuer solves DNS-01: the propagation self-check then asks the cluster's resolvers only
+    /// (the default-deny egress keeps the authoritative name servers' port 53 closed).
+    /// </summary>
+    public bool Dns01 { get; init; }
+
+    /// <summary>Annotations binding the controller's service account to a cloud identity (DNS-01 on the cloud's DNS).</summary>
+    public InputMap<string> ServiceAccountAnnotations { get; init; } = [];
+
+    /// <summary>Labels the controller's pods need for that identity (Azure workload identity).</summary>
+    public ImmutableDictionary<string, string> PodLabels { get; init; } = ImmutableDictionary<string, string>.Empty;
 }
 
 /// <summary>
@@ -33,15 +51,19 @@ public sealed class CertManager : ComponentResource
     public CertManager(string name, CertManagerArgs args, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
-        Release = HelmReleases.Create(ReleaseName, VersionCatalog.CertManager, args.Namespace, Values(args), AddonResources.Child(this, options));
+        var values = args.ServiceAccountAnnotations.ToOutput().Apply(annotations => Values(args, annotations).ToImmutableDictionary());
+        Release = HelmReleases.Create(ReleaseName, VersionCatalog.CertManager, args.Namespace, values, AddonResources.Child(this, options));
         RegisterOutputs(new Dictionary<string, object?> { ["releaseName"] = Release.Name });
     }
 
     /// <summary>The Helm release.</summary>
     public K8s.Helm.V3.Release Release { get; }
 
-    /// <summary>The chart values.</summary>
-    public static Dictionary<string, object> Values(CertManagerArgs args)
+    /// <summary>The controller's service account, as the chart names it.</summary>
+    public const string ServiceAccountName = "cert-manager";
+
+    /// <summary>The chart values, with the controller service account's resolved annotations.</summary>
+    public static Dictionary<string, object> Values(CertManagerArgs args, IReadOnlyDictionary<string, string>? serviceAccountAnnotations = null)
     {
         Dictionary<string, object> Component(string podName, string component)
         {
@@ -70,6 +92,35 @@ public sealed class CertManager : ComponentResource
             ["securityContext"] = AddonResources.RestrictedPod(),
             ["containerSecurityContext"] = AddonResources.RestrictedContainer(),
         };
+        if (args.GatewayApi)
+        {
+            values["config"] = new Dictionary<string, object>
+            {
+                ["apiVersion"] = "controller.config.cert-manager.io/v1alpha1",
+                ["kind"] = "ControllerConfiguration",
+                ["enableGatewayAPI"] = true,
+            };
+        }
+
+        if (args.Dns01)
+        {
+            values["dns01RecursiveNameserversOnly"] = true;
+        }
+
+        if (serviceAccountAnnotations is { Count: > 0 })
+        {
+            values["serviceAccount"] = new Dictionary<string, object>
+            {
+                ["annotations"] = serviceAccountAnnotations.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => (object)a.Value),
+            };
+        }
+
+        if (!args.PodLabels.IsEmpty)
+        {
+            // The controller's pods only: they are the ones that write challenge records.
+            values["podLabels"] = args.PodLabels.OrderBy(l => l.Key, StringComparer.Ordinal).ToDictionary(l => l.Key, l => (object)l.Value);
+        }
+
         if (args.PriorityClassName is not null)
         {
             values["global"] = new Dictionary<string, object> { ["priorityClassName"] = args.PriorityClassName };

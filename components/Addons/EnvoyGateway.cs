@@ -24,6 +24,14 @@ public sealed class EnvoyGatewayArgs
     public string? TlsClusterIssuer { get; init; }
 
     /// <summary>
+    /// Called once with the chart's release (which installs the Gateway API CRDs) when the HTTPS listener is on;
+    /// the Certificate waits for what it returns (the issuer, after cert-manager). This lets cert-manager start
+    /// after the Gateway API CRDs, which its HTTP-01 solver on the Gateway needs, while the certificate still
+    /// waits for cert-manager. Null: the Certificate waits for the release only.
+    /// </summary>
+    public Func<Resource, Resource>? CertificateIssuer { get; init; }
+
+    /// <summary>
     /// The namespace roles (<c>mlplatform.io/role</c>) whose routes may attach to the Gateway. Defaults to
     /// <c>serving</c>: model endpoints are the only thing published by default.
     /// </summary>
@@ -97,7 +105,8 @@ public sealed class EnvoyGateway : ComponentResource
         {
             Certificate = new K8s.ApiExtensions.CustomResource($"{name}-certificate", new KubernetesObjectArgs(
                 "cert-manager.io/v1", "Certificate",
-                AddonResources.Metadata(TlsSecretName, args.Namespace, args.Labels), CertificateSpec(args.Hostname, args.TlsClusterIssuer)), afterRelease);
+                AddonResources.Metadata(TlsSecretName, args.Namespace, args.Labels), CertificateSpec(args.Hostname, args.TlsClusterIssuer)),
+                AddonResources.Child(this, options, Release, args.CertificateIssuer?.Invoke(Release)));
         }
 
         Gateway = new K8s.ApiExtensions.CustomResource($"{name}-gateway", new KubernetesObjectArgs(

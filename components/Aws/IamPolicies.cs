@@ -166,6 +166,16 @@ public static class IamPolicies
         resources: new JsonArray([.. prefixes.Select(p => (JsonNode)JsonValue.Create($"arn:{partition}:ecr:{region}:{accountId}:repository/{p}/*")!)]),
         sid: "PullThroughCacheImport"));
 
+    /// <summary>
+    /// cert-manager's DNS-01 solver on Route 53: change and list the records of one hosted zone, follow its changes,
+    /// and find the zone by name (the only action Route 53 cannot scope to a zone).
+    /// </summary>
+    public static string Route53Dns01(string partition, string hostedZoneId) => Document(
+        Statement("Allow", new JsonArray("route53:GetChange"), resources: new JsonArray($"arn:{partition}:route53:::change/*"), sid: "Changes"),
+        Statement("Allow", new JsonArray("route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"),
+            resources: new JsonArray($"arn:{partition}:route53:::hostedzone/{hostedZoneId}"), sid: "ChallengeRecords"),
+        Statement("Allow", new JsonArray("route53:ListHostedZonesByName"), resources: new JsonArray("*"), sid: "FindZone"));
+
     /// <summary>Denies every request to the bucket that does not use TLS.</summary>
     public static string TlsOnlyBucket(string bucketArn) => Document(Statement(
         "Deny",

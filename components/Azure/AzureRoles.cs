@@ -9,6 +9,9 @@ public static class AzureRoles
     /// <summary>Read secret contents (external-secrets).</summary>
     public const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
 
+    /// <summary>Manage the record sets of a DNS zone (cert-manager's DNS-01 challenge records).</summary>
+    public const string DnsZoneContributor = "befefa01-2a29-4197-83a8-272ff33ce314";
+
     /// <summary>Pull images from a container registry (the kubelet identity).</summary>
     public const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
 

@@ -230,6 +230,19 @@ public static partial class AwsStack
             outputs["externalSecretsRoleArn"] = externalSecretsRole.RoleArn;
         }
 
+        // DNS-01 on Route 53: cert-manager's role may write challenge records in the configured hosted zone only.
+        Output<ImmutableDictionary<string, object>>? acmeDns = null;
+        if (TlsPlan.NeedsDnsIdentity(config) && config.Gateway.Tls!.Acme!.Dns!.HostedZoneId is { } hostedZoneId)
+        {
+            var certManagerRole = Identity("cert-manager", new ServiceAccountPermissions(
+                PlatformNamespaces.CertManager,
+                Components.Addons.CertManager.ServiceAccountName,
+                $"cert-manager of {clusterName}: DNS-01 challenge records in hosted zone {hostedZoneId} only",
+                partition.Apply(p => IamPolicies.Route53Dns01(p, hostedZoneId))));
+            acmeDns = Output.Create(TlsPlan.Route53(region, hostedZoneId));
+            outputs["certManagerRoleArn"] = certManagerRole.RoleArn;
+        }
+
         var loadBalancerControllerRole = Identity("aws-load-balancer-controller", new ServiceAccountPermissions(
             PlatformNamespaces.AwsLoadBalancerController,
             LoadBalancerControllerServiceAccount,
@@ -280,6 +293,7 @@ public static partial class AwsStack
             Database = database,
             SecretStore = new SecretStoreBackend("aws-secrets-manager", ImmutableDictionary<string, Input<string>>.Empty.Add("region", region)),
             ServiceAccountAnnotations = annotations.ToImmutable(),
+            AcmeDnsProvider = acmeDns,
             NodeImageHasGpuDriver = aws.NodeImage.ShipsGpuDriver(),
             ClusterReady = [.. cluster.Ready, karpenterAws.NodeAccessEntry, .. bindings],
             GatewayService = GatewayService(config, aws, accessLogs, new LoadBalancerControllerSettings(

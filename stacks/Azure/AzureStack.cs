@@ -268,6 +268,18 @@ public static partial class AzureStack
             outputs["externalSecretsIdentityClientId"] = secretsIdentity.ClientId;
         }
 
+        // DNS-01 on Azure DNS: cert-manager's identity manages the record sets of the configured zone only.
+        Output<ImmutableDictionary<string, object>>? acmeDns = null;
+        if (TlsPlan.NeedsDnsIdentity(config) && config.Gateway.Tls!.Acme!.Dns is { ResourceGroup: { } dnsGroup } dns)
+        {
+            var zoneId = subscriptionId.Apply(s => TlsPlan.AzureDnsZoneId(s, dnsGroup, dns.Zone));
+            var certManagerIdentity = Bind("cert-manager-identity", PlatformNamespaces.CertManager, Components.Addons.CertManager.ServiceAccountName,
+                new RoleOnScope(zoneId, AzureRoles.DnsZoneContributor, $"cert-manager of {clusterName}: DNS-01 challenge records in {dns.Zone} only"));
+            acmeDns = Output.Tuple(subscriptionId, certManagerIdentity.ClientId)
+                .Apply(t => TlsPlan.AzureDns(t.Item1, dnsGroup, dns.Zone, t.Item2));
+            outputs["certManagerIdentityClientId"] = certManagerIdentity.ClientId;
+        }
+
         // Every Kubernetes call is authorized through Azure RBAC for the admin groups: wait for their grants.
         var kubernetes = new K8s.Provider("aks", new K8s.ProviderArgs
         {
@@ -286,6 +298,7 @@ public static partial class AzureStack
                 .Add("tenantId", tenantId)),
             ServiceAccountAnnotations = annotations.ToImmutable(),
             ServiceAccountPodLabels = podLabels.ToImmutable(),
+            AcmeDnsProvider = acmeDns,
 
             // With the GPU operator, AKS installs no driver (gpuProfile.driver None) and the operator does.
             NodeImageHasGpuDriver = !config.Addons.GpuOperator,

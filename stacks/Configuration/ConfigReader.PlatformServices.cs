@@ -138,7 +138,8 @@ public static partial class ConfigReader
         };
     }
 
-    private static GatewayConfig ReadGateway(JsonConfigNode? node, AddonsConfig addons, MonitoringConfig monitoring, List<ConfigProblem> problems)
+    private static GatewayConfig ReadGateway(
+        JsonConfigNode? node, CloudKind? cloud, DeploymentEnvironment? environment, AddonsConfig addons, MonitoringConfig monitoring, List<ConfigProblem> problems)
     {
         if (node is null)
         {
@@ -168,12 +169,18 @@ public static partial class ConfigReader
         if (tlsNode is not null)
         {
             var issuer = tlsNode.String("clusterIssuer");
+            var acmeNode = tlsNode.Object("acme");
             tlsNode.RejectUnknownKeys();
-            if (issuer is null)
+            var acme = acmeNode is null ? null : ReadAcme(acmeNode, hostname, cloud, environment, problems);
+            if (issuer is null && acmeNode is null)
             {
-                tlsNode.Problem("clusterIssuer", "required: the cert-manager ClusterIssuer that signs the gateway certificate");
+                tlsNode.Problem("clusterIssuer", "required unless acme is set: the cert-manager ClusterIssuer that signs the gateway certificate");
             }
-            else if (!KubernetesNames.IsDns1123Subdomain(issuer))
+            else if (issuer is not null && acmeNode is not null)
+            {
+                tlsNode.Problem("acme", "set either clusterIssuer (an issuer made outside the platform) or acme (the platform's own), not both");
+            }
+            else if (issuer is not null && !KubernetesNames.IsDns1123Subdomain(issuer))
             {
                 tlsNode.Problem("clusterIssuer", $"'{issuer}' is not a valid ClusterIssuer name");
             }
@@ -188,11 +195,124 @@ public static partial class ConfigReader
                 node.Problem("tls", "the gateway certificate is issued by cert-manager; enable addons.certManager");
             }
 
-            tls = issuer is null ? null : new GatewayTlsConfig(issuer);
+            tls = acme is not null && issuer is null ? new GatewayTlsConfig(acme.IssuerName) { Acme = acme }
+                : issuer is null ? null : new GatewayTlsConfig(issuer);
         }
 
         return new GatewayConfig { Hostname = hostname, Tls = tls };
     }
+
+    /// <summary>
+    /// The platform's ACME issuer: contact, directory (staging unless production), and the solver: HTTP-01 on the
+    /// gateway (exact host names only) or DNS-01 on the cloud's zone, whose identifying key depends on the cloud.
+    /// </summary>
+    private static AcmeConfig? ReadAcme(JsonConfigNode node, string? hostname, CloudKind? cloud, DeploymentEnvironment? environment, List<ConfigProblem> problems)
+    {
+        var email = node.String("email");
+        var server = ReadEnum<AcmeServer>(node.String("server"), node.Child("server"), problems, required: false, fullKey: true)
+            ?? (environment == DeploymentEnvironment.Production ? AcmeServer.Production : AcmeServer.Staging);
+        var solver = ReadEnum<AcmeSolver>(node.String("solver"), node.Child("solver"), problems, required: false, fullKey: true) ?? AcmeSolver.Http01;
+        var dnsNode = node.Object("dns");
+        node.RejectUnknownKeys();
+
+        if (email is null)
+        {
+            node.Problem("email", "required: the ACME account's contact address (Let's Encrypt sends expiry notices there)");
+        }
+        else if (!AcmeEmail().IsMatch(email))
+        {
+            node.Problem("email", $"'{email}' is not an email address such as platform-team@example.com");
+        }
+
+        if (solver == AcmeSolver.Http01)
+        {
+            if (hostname is not null && hostname.StartsWith("*.", StringComparison.Ordinal))
+            {
+                node.Problem("solver", $"HTTP-01 cannot validate the wildcard '{hostname}'; use solver dns01 or an exact gateway.hostname");
+            }
+
+            if (dnsNode is not null)
+            {
+                node.Problem("dns", "only used with solver dns01");
+            }
+        }
+
+        AcmeDnsConfig? dns = null;
+        if (solver == AcmeSolver.Dns01)
+        {
+            if (cloud is null or CloudKind.Existing)
+            {
+                node.Problem("solver", "DNS-01 writes to the cloud's DNS through cert-manager's cloud identity; on an existing cluster use http01 or an outside clusterIssuer");
+            }
+
+            if (dnsNode is null)
+            {
+                node.Problem("dns", "required with solver dns01: the zone (and its ID on the cloud) the challenge records go to");
+            }
+            else
+            {
+                dns = ReadAcmeDns(dnsNode, hostname, cloud, problems);
+            }
+        }
+
+        return email is null ? null : new AcmeConfig(email, server, solver, dns);
+    }
+
+    private static AcmeDnsConfig? ReadAcmeDns(JsonConfigNode node, string? hostname, CloudKind? cloud, List<ConfigProblem> problems)
+    {
+        var zone = node.String("zone");
+        var hostedZoneId = node.String("hostedZoneId");
+        var resourceGroup = node.String("resourceGroup");
+        var managedZone = node.String("managedZone");
+        node.RejectUnknownKeys();
+
+        if (zone is null)
+        {
+            node.Problem("zone", "required: the DNS zone's name, such as ml.example.com");
+        }
+        else if (!IsHostname(zone, allowWildcard: false))
+        {
+            node.Problem("zone", $"'{zone}' is not a DNS zone name such as ml.example.com");
+        }
+        else if (hostname is not null && !InZone(hostname.TrimStart('*', '.'), zone))
+        {
+            node.Problem("zone", $"the gateway host '{hostname}' is not in the zone '{zone}': its challenge records could not be written");
+        }
+
+        // Each cloud names its zone its own way; the other clouds' keys are mistakes.
+        (string Key, string? Value, CloudKind Cloud, Func<string, bool> Valid, string Example)[] ids =
+        [
+            ("hostedZoneId", hostedZoneId, CloudKind.Aws, v => Route53ZoneId().IsMatch(v), "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ"),
+            ("resourceGroup", resourceGroup, CloudKind.Azure, v => AzureResourceGroupName().IsMatch(v), "an Azure resource group name such as rg-dns"),
+            ("managedZone", managedZone, CloudKind.Gcp, KubernetesNames.IsDns1123Label, "a Cloud DNS managed zone name such as ml-example-com"),
+        ];
+        foreach (var id in ids)
+        {
+            if (id.Cloud == cloud && id.Value is null)
+            {
+                node.Problem(id.Key, $"required on {Lower(id.Cloud)}: {id.Example}");
+            }
+            else if (id.Cloud != cloud && id.Value is not null)
+            {
+                node.Problem(id.Key, $"only used on {Lower(id.Cloud)}");
+            }
+            else if (id.Value is not null && !id.Valid(id.Value))
+            {
+                node.Problem(id.Key, $"'{id.Value}' is not {id.Example}");
+            }
+        }
+
+        return zone is null ? null : new AcmeDnsConfig(zone, hostedZoneId, resourceGroup, managedZone);
+    }
+
+    private static bool InZone(string host, string zone) =>
+        host == zone || host.EndsWith("." + zone, StringComparison.Ordinal);
+
+    [GeneratedRegex(@"\A[^@\s]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\z", RegexOptions.IgnoreCase)]
+    private static partial Regex AcmeEmail();
+
+    [GeneratedRegex(@"\AZ[A-Z0-9]{1,31}\z")]
+    private static partial Regex Route53ZoneId();
 
     /// <summary>True for a DNS host name (lower case, at least two labels), optionally a leading <c>*.</c> wildcard.</summary>
     public static bool IsHostname(string value, bool allowWildcard) => NetworkSyntax.IsHostname(value, allowWildcard);

@@ -115,7 +115,7 @@ public static partial class ConfigReader
         var argoCd = ReadArgoCd(ParseObject(get, "argoCd", problems), addons, namespaces, problems);
         var policies = ReadPolicies(ParseObject(get, "policies", problems), environment, addons, problems);
         var monitoring = ReadMonitoring(ParseObject(get, "monitoring", problems), environment, addons, problems);
-        var gateway = ReadGateway(ParseObject(get, "gateway", problems), addons, monitoring, problems);
+        var gateway = ReadGateway(ParseObject(get, "gateway", problems), cloud, environment, addons, monitoring, problems);
         var storage = ReadStorage(ParseObject(get, "storage", problems), cloud, problems);
         var alerting = ReadAlerting(ParseObject(get, "alerting", problems), cloud, addons, problems);
         var observability = ReadObservability(ParseObject(get, "observability", problems), environment, addons, problems);

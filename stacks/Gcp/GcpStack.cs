@@ -42,6 +42,9 @@ public static partial class GcpStack
     /// <summary>The key of the MLflow database (Cloud SQL CMEK).</summary>
     public const string DatabaseKey = "mlflow-database";
 
+    /// <summary>The role cert-manager holds on the DNS-01 managed zone (Cloud DNS has no narrower predefined role for record sets).</summary>
+    public const string DnsAdminRole = "roles/dns.admin";
+
     /// <summary>
     /// Namespaces GKE creates and manages itself (system agents, managed Prometheus and DCGM): the platform's
     /// admission policies leave them alone, as they do kube-system.
@@ -302,6 +305,30 @@ public static partial class GcpStack
             EnableServerSideApply = true,
         });
 
+        // DNS-01 on Cloud DNS: cert-manager's account administers the configured managed zone only.
+        Output<ImmutableDictionary<string, object>>? acmeDns = null;
+        if (TlsPlan.NeedsDnsIdentity(config) && config.Gateway.Tls!.Acme!.Dns!.ManagedZone is { } managedZone)
+        {
+            var certManagerIdentity = new WorkloadIdentity("cert-manager-identity", new WorkloadIdentityArgs
+            {
+                AccountId = GcpNames.ServiceAccountId(clusterName, "certs"),
+                ProjectId = project,
+                Namespace = PlatformNamespaces.CertManager,
+                ServiceAccount = Components.Addons.CertManager.ServiceAccountName,
+                Description = $"cert-manager of {clusterName}: DNS-01 challenge records in managed zone {managedZone} only",
+            }, After(cluster));
+            _ = new Pulumi.Gcp.Dns.DnsManagedZoneIamMember("cert-manager-dns", new Pulumi.Gcp.Dns.DnsManagedZoneIamMemberArgs
+            {
+                Project = project,
+                ManagedZone = managedZone,
+                Role = DnsAdminRole,
+                Member = certManagerIdentity.Member,
+            }, new CustomResourceOptions { Parent = certManagerIdentity });
+            annotations[certManagerIdentity.ServiceAccountKey] = certManagerIdentity.Annotations;
+            acmeDns = Output.Create(TlsPlan.CloudDns(project, managedZone));
+            outputs["certManagerServiceAccount"] = certManagerIdentity.Email;
+        }
+
         var computeClasses = GcpNodePools.ComputeClasses(config);
         var integration = new CloudIntegration
         {
@@ -317,6 +344,7 @@ public static partial class GcpStack
                 .Add("clusterLocation", location)
                 .Add("clusterName", cluster.ClusterName)),
             ServiceAccountAnnotations = annotations.ToImmutable(),
+            AcmeDnsProvider = acmeDns,
             // GKE installs the driver on its GPU nodes (gpuDriverInstallationConfig): no GPU operator driver or toolkit.
             NodeImageHasGpuDriver = true,
             // Dataplane V2 (Cilium) replaces kube-proxy, and GKE's cluster DNS is kube-dns.

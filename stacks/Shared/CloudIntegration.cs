@@ -114,6 +114,13 @@ public sealed record CloudIntegration
     /// </summary>
     public CloudStorageClasses StorageClasses { get; init; } = CloudStorageClasses.None;
 
+    /// <summary>
+    /// The DNS-01 provider block of the platform's ACME issuer on the cloud's DNS (<c>route53</c>, <c>azureDNS</c>,
+    /// <c>cloudDNS</c>), with cert-manager's identity on the zone in <see cref="ServiceAccountAnnotations"/>; null
+    /// when the stack does not solve DNS-01 (or the target has no cloud DNS).
+    /// </summary>
+    public Output<ImmutableDictionary<string, object>>? AcmeDnsProvider { get; init; }
+
     /// <summary>The annotations for one service account, or an empty map.</summary>
     public InputMap<string> AnnotationsFor(string @namespace, string serviceAccount) =>
         ServiceAccountAnnotations.GetValueOrDefault($"{@namespace}/{serviceAccount}") ?? [];

@@ -42,18 +42,52 @@ public static class PlatformServicesLayer
             return ComponentResourceOptions.Merge(options, extra);
         }
 
-        var certManager = addons.CertManager
-            ? new CertManager("cert-manager", new CertManagerArgs
+        // cert-manager, and the platform's ACME issuer when configured. With HTTP-01 on the Gateway, cert-manager
+        // needs the Gateway API CRDs before it starts (it looks for them once): it then goes in after the gateway's
+        // chart, and the gateway's certificate waits for the issuer.
+        var acme = addons.CertManager ? config.Gateway.Tls?.Acme : null;
+        var gatewayApiSolver = acme?.Solver == AcmeSolver.Http01 && addons.Gateway;
+        CertManager? certManager = null;
+        Resource? issuerReady = null;
+        Resource DeployCertManager(Resource? after)
+        {
+            var deployed = new CertManager("cert-manager", new CertManagerArgs
             {
                 Namespace = PlatformNamespaces.CertManager,
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
-            }, In(PlatformNamespaces.CertManager))
-            : null;
+                GatewayApi = gatewayApiSolver,
+                Dns01 = acme?.Solver == AcmeSolver.Dns01,
+                ServiceAccountAnnotations = cloud.AnnotationsFor(PlatformNamespaces.CertManager, CertManager.ServiceAccountName),
+                PodLabels = cloud.PodLabelsFor(PlatformNamespaces.CertManager, CertManager.ServiceAccountName),
+            }, In(PlatformNamespaces.CertManager, after));
+            certManager = deployed;
+            Resource ready = deployed.Release;
+            if (acme is not null)
+            {
+                ready = new AcmeIssuer("acme-issuer", new AcmeIssuerArgs
+                {
+                    Name = acme.IssuerName,
+                    Server = acme.DirectoryUrl,
+                    Email = acme.Email,
+                    Solver = TlsPlan.Solver(acme, cloud),
+                    Ready = [deployed.Release],
+                    Labels = labels,
+                }, In(PlatformNamespaces.CertManager, deployed.Release)).ClusterIssuer;
+            }
+
+            issuerReady = ready;
+            return ready;
+        }
+
+        if (addons.CertManager && !gatewayApiSolver)
+        {
+            DeployCertManager(null);
+        }
 
         var loadBalancerController = cloud.GatewayService.Controller?.Invoke(tenancy);
         var publishGrafana = AllowMatrix.GrafanaPublished(config);
-        var gatewayTls = config.Gateway.Tls is not null && certManager is not null;
+        var gatewayTls = config.Gateway.Tls is not null && addons.CertManager;
         var gateway = addons.Gateway
             ? new EnvoyGateway("envoy-gateway", new EnvoyGatewayArgs
             {
@@ -62,6 +96,7 @@ public static class PlatformServicesLayer
                 PriorityClassName = priorityClass,
                 Hostname = config.Gateway.Hostname,
                 TlsClusterIssuer = gatewayTls ? config.Gateway.Tls!.ClusterIssuer : null,
+                CertificateIssuer = gatewayTls ? release => issuerReady ?? DeployCertManager(release) : null,
                 RouteRoles = [.. (publishGrafana
                     ? (string[])[AllowMatrix.RoleLabel(NamespaceRole.Serving), AllowMatrix.RoleLabel(NamespaceRole.Monitoring)]
                     : [AllowMatrix.RoleLabel(NamespaceRole.Serving)]).Union(WorkloadsLayer.RouteRoles(config))],
@@ -69,8 +104,13 @@ public static class PlatformServicesLayer
                 LoadBalancerClass = cloud.GatewayService.LoadBalancerClass,
                 ServiceAnnotations = cloud.GatewayService.Annotations,
                 LoadBalancerSourceRanges = cloud.GatewayService.LoadBalancerSourceRanges,
-            }, In(PlatformNamespaces.Gateway, gatewayTls ? certManager!.Release : null, loadBalancerController))
+            }, In(PlatformNamespaces.Gateway, loadBalancerController))
             : null;
+
+        if (addons.CertManager && certManager is null)
+        {
+            DeployCertManager(gateway?.Release);
+        }
 
         var kedaNamespace = KedaNamespace(config, cloud);
         var monitoring = addons.Monitoring

@@ -86,4 +86,36 @@ public class CertManagerTests
         Assert.True(inputs["values"]!["crds"]!["enabled"]!.GetValue<bool>());
         Assert.Single(mocks.OfType(CertManager.TypeToken));
     }
+
+    [Fact]
+    public void Acme_settings_exist_in_the_chart_and_turn_on_what_the_solvers_need()
+    {
+        var args = new CertManagerArgs
+        {
+            Namespace = "cert-manager",
+            GatewayApi = true,
+            Dns01 = true,
+            PodLabels = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("azure.workload.identity/use", "true"),
+        };
+        var values = Json.Of(CertManager.Values(args, new Dictionary<string, string> { ["azure.workload.identity/client-id"] = "0000" }));
+
+        Assert.Empty(ChartValues.UnknownKeys(Chart.Name, Chart.Version, values));
+        Assert.Empty(ValuesSchema.Problems(Chart.Name, Chart.Version, values));
+        Assert.True(values["config"]!["enableGatewayAPI"]!.GetValue<bool>());
+        Assert.Equal("ControllerConfiguration", values["config"]!["kind"]!.GetValue<string>());
+        Assert.True(values["dns01RecursiveNameserversOnly"]!.GetValue<bool>());
+        Assert.Equal("0000", values["serviceAccount"]!["annotations"]!["azure.workload.identity/client-id"]!.GetValue<string>());
+        Assert.Equal("true", values["podLabels"]!["azure.workload.identity/use"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Without_acme_the_gateway_api_and_identity_stay_off()
+    {
+        var values = Json.Of(CertManager.Values(new CertManagerArgs { Namespace = "cert-manager" }));
+
+        Assert.Null(values["config"]);
+        Assert.Null(values["dns01RecursiveNameserversOnly"]);
+        Assert.Null(values["serviceAccount"]);
+        Assert.Null(values["podLabels"]);
+    }
 }

@@ -15,6 +15,7 @@ public class PodIdentityTests
     private static readonly string[] AwsServiceAccounts =
     [
         "aws-load-balancer-controller/aws-load-balancer-controller",
+        "cert-manager/cert-manager",
         "external-secrets/external-secrets",
         "karpenter/karpenter",
         "mlflow/mlflow",
@@ -56,7 +57,7 @@ public class PodIdentityTests
         var plan = await AwsPlans.Production;
 
         var workloadRoles = plan.OfType(Role).Where(r => r.Parent is { } parent && parent.Contains(PodIdentityRole.TypeToken, StringComparison.Ordinal)).ToList();
-        Assert.Equal(5, workloadRoles.Count); // four associations and the EBS CSI driver
+        Assert.Equal(6, workloadRoles.Count); // five associations (cert-manager solves DNS-01 on Route 53) and the EBS CSI driver
         foreach (var role in workloadRoles)
         {
             var statement = Assert.Single(Trust(role)["Statement"]!.AsArray())!;
@@ -97,6 +98,19 @@ public class PodIdentityTests
         Assert.Contains(plan.Get(Association, "karpenter-controller").Urn, karpenter.DependsOn);
         var loadBalancerController = plan.Get("mlplatform:aws:AwsLoadBalancerController", "aws-load-balancer-controller");
         Assert.Contains(plan.Get(Association, "aws-load-balancer-controller-pod-identity").Urn, loadBalancerController.DependsOn);
+    }
+
+    [Fact]
+    public async Task Cert_manager_may_change_records_of_its_hosted_zone_only()
+    {
+        var plan = await AwsPlans.Production;
+
+        var policy = System.Text.Json.Nodes.JsonNode.Parse(Assert.Single(plan.OfType("aws:iam/rolePolicy:RolePolicy"), p => p.Name.StartsWith("cert-manager", StringComparison.Ordinal))
+            .Inputs["policy"]!.GetValue<string>())!;
+        var statements = policy["Statement"]!.AsArray().ToDictionary(st => st!["Sid"]!.GetValue<string>(), st => st!);
+        Assert.Equal(["ChallengeRecords", "Changes", "FindZone"], statements.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("arn:aws:route53:::hostedzone/Z04812345PRODML00001", statements["ChallengeRecords"]["Resource"]!.AsArray().Single()!.GetValue<string>());
+        Assert.DoesNotContain(statements.Values, st => st["Action"]!.AsArray().Any(a => a!.GetValue<string>() == "route53:ChangeResourceRecordSets") && st["Resource"]!.ToJsonString().Contains('*', StringComparison.Ordinal));
     }
 
     [Fact]

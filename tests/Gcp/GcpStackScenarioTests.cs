@@ -180,7 +180,13 @@ public class GcpStackScenarioTests
         var plan = await Production.Value;
 
         var bindings = plan.OfType("gcp:serviceaccount/iAMMember:IAMMember").ToDictionary(b => b.Name, b => b.Inputs);
-        Assert.Equal(new[] { "external-secrets-identity-workload-identity", "mlflow-identity-workload-identity" }, bindings.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "cert-manager-identity-workload-identity", "external-secrets-identity-workload-identity", "mlflow-identity-workload-identity" }, bindings.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal($"serviceAccount:{ProductionProject}.svc.id.goog[cert-manager/cert-manager]", bindings["cert-manager-identity-workload-identity"]["member"]!.GetValue<string>());
+
+        // cert-manager's DNS-01 account administers the configured managed zone only.
+        var dnsGrant = Assert.Single(plan.OfType("gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember")).Inputs;
+        Assert.Equal(("ml-example-com", "roles/dns.admin", $"serviceAccount:{plan.Outputs["certManagerServiceAccount"]!.GetValue<string>()}"),
+            (dnsGrant["managedZone"]!.GetValue<string>(), dnsGrant["role"]!.GetValue<string>(), dnsGrant["member"]!.GetValue<string>()));
         Assert.Equal($"serviceAccount:{ProductionProject}.svc.id.goog[mlflow/mlflow]", bindings["mlflow-identity-workload-identity"]["member"]!.GetValue<string>());
         Assert.Equal($"serviceAccount:{ProductionProject}.svc.id.goog[external-secrets/external-secrets]", bindings["external-secrets-identity-workload-identity"]["member"]!.GetValue<string>());
         Assert.All(bindings.Values, b => Assert.Equal("roles/iam.workloadIdentityUser", b["role"]!.GetValue<string>()));
@@ -206,7 +212,7 @@ public class GcpStackScenarioTests
         var policies = plan.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
             .Where(p => p.Inputs["metadata"]!["name"]!.GetValue<string>() == "allow-gke-metadata-server")
             .ToDictionary(p => p.Inputs["metadata"]!["namespace"]!.GetValue<string>(), p => p.Inputs["spec"]!);
-        Assert.Equal(new[] { "external-secrets", "mlflow" }, policies.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "cert-manager", "external-secrets", "mlflow" }, policies.Keys.Order(StringComparer.Ordinal));
         var egress = policies["mlflow"]["egress"]![0]!;
         Assert.Equal(new[] { "169.254.169.254/32", "169.254.169.252/32" }, egress["to"]!.AsArray().Select(t => t!["ipBlock"]!["cidr"]!.GetValue<string>()));
         Assert.Equal(new[] { 80, 988 }, egress["ports"]!.AsArray().Select(p => p!["port"]!.AsInt()));
