@@ -72,6 +72,9 @@ public static class VersionCatalog
     public static ChartReference OpenTelemetryCollector { get; } =
         new("opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts");
 
+    /// <summary>Kueue, the job queueing controller (the chart as published to registry.k8s.io, app v0.19.2).</summary>
+    public static ChartReference Kueue { get; } = new("kueue", "0.19.2", "oci://registry.k8s.io/kueue/charts/kueue");
+
     /// <summary>Every chart of the catalog.</summary>
     public static ImmutableArray<ChartReference> All { get; } =
     [
@@ -79,6 +82,7 @@ public static class VersionCatalog
         ArgoWorkflows, ArgoCd, Kyverno, ExternalSecrets, Karpenter, KarpenterCrd, Keda, AwsLoadBalancerController,
         CloudNativePg, Valkey,
         Loki, Tempo, OpenTelemetryCollector,
+        Kueue,
     ];
 
     /// <summary>

@@ -85,6 +85,9 @@ public sealed record PlatformConfig
     /// <summary>In-cluster data services (<c>mlplatform:dataServices</c>).</summary>
     public ImmutableArray<DataServiceConfig> DataServices { get; init; } = [];
 
+    /// <summary>Kueue's queues and cohort (<c>mlplatform:kueue</c>).</summary>
+    public KueueConfig Kueue { get; init; } = new();
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 

@@ -117,6 +117,9 @@ public static class PlatformServicesLayer
 
         var observability = ObservabilityLayer.Deploy(config, cloud, ns => In(ns));
 
+        // Kueue and its queues (mlplatform:kueue): its pod webhook fails closed in the queueing namespaces.
+        var kueue = KueuePlan.Deploy(config, tenancy, cloud, ns => In(ns), options);
+
         // The policies go in after every other release of this layer, so that the platform's own first install is
         // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
         var kyverno = addons.Kyverno
@@ -126,7 +129,7 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All],
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, kueue, loadBalancerController }.OfType<Resource>(), .. observability.All],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
             : null;
