@@ -55,7 +55,7 @@ public static class ChartAvailability
         Karpenter(), new("karpenter-crd", "1.14.1", []), Keda(), AwsLoadBalancerController(),
         CloudNativePg(), Valkey(),
         Loki(), Tempo(), OpenTelemetryCollector(),
-        Tetragon(), ChaosMesh(),
+        Tetragon(), ChaosMesh(), Kueue(),
     ];
 
     /// <summary>The entry of a chart version, or null.</summary>
@@ -767,6 +767,30 @@ public static class ChartAvailability
                 Affinity = [V("affinity", new JsonObject())],
                 PriorityClass = [V("priorityClassName", "")],
                 PodLabels = Labels(("app.kubernetes.io/name", "opentelemetry-collector"), ("app.kubernetes.io/instance", "{release}")),
+            },
+        },
+    ]);
+
+    // kueue 0.19.2: templates/manager/manager.yaml, `replicas: {{ .Values.controllerManager.replicas }}` (1),
+    // topologySpreadConstraints copied as given, priorityClassName from controllerManager.manager, no affinity value;
+    // templates/manager/manager-pdb.yaml renders when controllerManager.podDisruptionBudget.enabled, with
+    // `minAvailable: {{ .minAvailable }}` (1). Pods carry kueue.selectorLabels.
+    private static ChartAvailabilityEntry Kueue() => new("kueue", "0.19.2",
+    [
+        new ChartComponent
+        {
+            Name = "kueue-controller-manager",
+            Replicas = V("controllerManager.replicas", 1),
+            Budget = new ChartBudget
+            {
+                Switch = ValueCondition.Truthy(V("controllerManager.podDisruptionBudget.enabled", false)),
+                Candidates = [Min(V("controllerManager.podDisruptionBudget.minAvailable", 1))],
+            },
+            Scheduling = new SchedulingTemplate
+            {
+                Spread = [V("controllerManager.topologySpreadConstraints", new JsonArray())],
+                PriorityClass = [V("controllerManager.manager.priorityClassName", null)],
+                PodLabels = Labels(("app.kubernetes.io/name", "kueue"), ("app.kubernetes.io/instance", "{release}"), ("control-plane", "controller-manager")),
             },
         },
     ]);

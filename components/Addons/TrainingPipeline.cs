@@ -31,6 +31,12 @@ public sealed record TrainingPipeline
     /// </summary>
     public ImmutableArray<PodToleration> Tolerations { get; init; } = [];
 
+    /// <summary>
+    /// The Kueue LocalQueue of the workflow's namespace: every step pod carries <c>kueue.x-k8s.io/queue-name</c> and is
+    /// admitted by Kueue (its pod integration) against the namespace's quota; null leaves the pods unqueued.
+    /// </summary>
+    public string? QueueName { get; init; }
+
     /// <summary>The MLflow tracking URI the register step logs to; null leaves the register step out.</summary>
     public string? MlflowTrackingUri { get; init; }
 
@@ -94,6 +100,10 @@ public sealed record TrainingPipeline
             .Add("serviceAccountName", serviceAccountName)
             .Add("podPriorityClassName", PriorityClass)
             .AddRange(Tolerations.IsEmpty ? [] : [KeyValuePair.Create<string, object>("tolerations", PodToleration.List(Tolerations))])
+            .AddRange(QueueName is null ? [] : [KeyValuePair.Create<string, object>("podMetadata", new Dictionary<string, object>
+            {
+                ["labels"] = new Dictionary<string, object> { [Kueue.QueueNameLabel] = QueueName },
+            })])
             .Add("securityContext", PodSecurity.RestrictedPod())
             .Add("activeDeadlineSeconds", 24 * 3600)
             .Add("podGC", new Dictionary<string, object> { ["strategy"] = "OnPodSuccess" })

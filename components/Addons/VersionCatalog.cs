@@ -80,6 +80,9 @@ public static class VersionCatalog
     /// <summary>Chaos Mesh (app 2.8.3): the controller manager, the chaos daemons and the dashboard, with the CRDs.</summary>
     public static ChartReference ChaosMesh { get; } = new("chaos-mesh", "2.8.3", "https://charts.chaos-mesh.org");
 
+    /// <summary>Kueue, the job queueing controller (the chart as published to registry.k8s.io, app v0.19.2).</summary>
+    public static ChartReference Kueue { get; } = new("kueue", "0.19.2", "oci://registry.k8s.io/kueue/charts/kueue");
+
     /// <summary>Every chart of the catalog.</summary>
     public static ImmutableArray<ChartReference> All { get; } =
     [
@@ -87,7 +90,7 @@ public static class VersionCatalog
         ArgoWorkflows, ArgoCd, Kyverno, ExternalSecrets, Karpenter, KarpenterCrd, Keda, AwsLoadBalancerController,
         CloudNativePg, Valkey,
         Loki, Tempo, OpenTelemetryCollector,
-        Tetragon, ChaosMesh,
+        Tetragon, ChaosMesh, Kueue,
     ];
 
     /// <summary>

@@ -63,6 +63,12 @@ public sealed record AddonsConfig
     /// </summary>
     public bool Chaos { get; init; }
 
+    /// <summary>
+    /// Kueue, the job queueing controller: not a switch of <c>mlplatform:addons</c> but <c>mlplatform:kueue.enabled</c>
+    /// (on by default where a GPU pool exists), so not one of <see cref="All"/>.
+    /// </summary>
+    public bool Kueue { get; init; }
+
     /// <summary>The names of the switches, as written in configuration, with their values.</summary>
     public IReadOnlyList<(string Key, bool Enabled)> All =>
     [

@@ -83,12 +83,15 @@ public static partial class ConfigReader
         var systemPool = ReadSystemPool(ParseObject(get, "systemNodePool", problems), production, problems);
         var nodePoolNodes = ParseList(get, "nodePools", problems);
         var nodePools = ReadNodePools(nodePoolNodes, problems);
+        var kueueNode = ParseObject(get, "kueue", problems);
+        addons = addons with { Kueue = ReadKueueEnabled(kueueNode, nodePools, problems) };
         var namespaces = ReadNamespaces(
             ParseObject(get, "namespaces", problems),
             ParseList(get, "teams", problems),
             addons,
             cloud ?? CloudKind.Existing,
             problems);
+        var kueue = ReadKueue(kueueNode, addons.Kueue, namespaces);
         var aws = ReadAws(ParseObject(get, "aws", problems), cloud, production, systemPool, problems);
         aws = ReadRegistryCredentials(get, cloud, aws, secretKeys, problems);
         if (cloud == CloudKind.Aws)
@@ -178,6 +181,7 @@ public static partial class ConfigReader
             Workloads = workloads,
             DataServices = dataServices,
             WorkflowTemplates = workflowTemplates,
+            Kueue = kueue,
         };
     }
 

@@ -91,6 +91,9 @@ public sealed record PlatformConfig
     /// <summary>Argo WorkflowTemplates of the teams (<c>mlplatform:workflowTemplates</c>).</summary>
     public ImmutableArray<WorkflowTemplateConfig> WorkflowTemplates { get; init; } = [];
 
+    /// <summary>Kueue's queues and cohort (<c>mlplatform:kueue</c>).</summary>
+    public KueueConfig Kueue { get; init; } = new();
+
     /// <summary>True for production: high availability and the strict defaults.</summary>
     public bool IsProduction => Environment == DeploymentEnvironment.Production;
 

@@ -73,6 +73,9 @@ public static class PlatformNamespaces
     /// <summary>The namespace of Chaos Mesh (its controller, dashboard and privileged chaos daemons).</summary>
     public const string ChaosMesh = "chaos-mesh";
 
+    /// <summary>The namespace of Kueue's controller.</summary>
+    public const string Kueue = "kueue-system";
+
     private static readonly NamespaceQuota ControllerQuota = new("50", "8", "16", "16Gi", "32Gi", "0", "50Gi");
 
     /// <summary>Every platform namespace the platform knows, whether or not the stack enables its add-on.</summary>
@@ -104,6 +107,9 @@ public static class PlatformNamespaces
 
         // The API server calls the CloudNativePG webhooks (9443); the operator calls the instance managers (8000).
         new(CloudNativePg, a => a.CloudNativePg, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443]),
+
+        // The API server calls Kueue's admission webhooks (9443) and its visibility API server (8082, an APIService).
+        new(Kueue, a => a.Kueue, null, NamespaceRole.Controllers, PodSecurityLevel.Restricted, ControllerQuota, [9443, 8082]),
 
         // The logs and traces pipeline (stacks/Shared/TelemetryNetwork.cs opens exactly its edges). Loki and Tempo keep
         // their write-ahead logs (and, without a bucket, their data) on volumes; the node collector reads host paths.

@@ -143,6 +143,7 @@ public static class MlWorkloadsLayer
             Pipeline = new TrainingPipeline
             {
                 TrainingPlacement = pool is null ? GpuPlacement.AnyGpuNode : NodePoolScheduling.PlacementOn(pool, cloud),
+                QueueName = KueuePlan.QueueNameIn(config, PlatformNamespaces.ArgoWorkflows),
                 Tolerations = NodePoolScheduling.SpotTolerations(config, cloud),
                 MlflowTrackingUri = mlflow is null ? null : Mlflow.TrackingUriIn(PlatformNamespaces.Mlflow),
                 WorkspaceStorageClass = StoragePlan.ClassFor(config, cloud, StorageTier.Shared) ?? StoragePlan.ClassFor(config, cloud, StorageTier.Default),

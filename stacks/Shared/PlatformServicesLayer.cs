@@ -159,6 +159,9 @@ public static class PlatformServicesLayer
         var runtimeSecurity = RuntimeSecurityLayer.Deploy(config, tenancy, labels, ns => In(ns));
         var chaos = ChaosLayer.Deploy(config, labels, ns => In(ns), tenancy.Namespaces.GetValueOrDefault(PlatformNamespaces.Serving));
 
+        // Kueue and its queues (mlplatform:kueue): its pod webhook fails closed in the queueing namespaces.
+        var kueue = KueuePlan.Deploy(config, tenancy, cloud, ns => In(ns), options);
+
         // The policies go in after every other release of this layer, so that the platform's own first install is
         // admitted before enforcement starts (the exclusions keep later upgrades admissible too).
         var kyverno = addons.Kyverno
@@ -168,7 +171,7 @@ public static class PlatformServicesLayer
                 HighAvailability = highAvailability,
                 PriorityClassName = priorityClass,
                 Policies = Policies(config, cloud),
-                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, loadBalancerController }.OfType<Resource>(), .. observability.All,
+                PoliciesAfter = [.. new Resource?[] { certManager?.Release, gateway?.Release, monitoring?.Release, gpuOperator?.Release, externalSecrets?.Release, keda?.Release, kueue, loadBalancerController }.OfType<Resource>(), .. observability.All,
                     .. new Resource?[] { runtimeSecurity?.Release, chaos?.Release }.OfType<Resource>()],
                 Labels = labels,
             }, In(PlatformNamespaces.Kyverno))
