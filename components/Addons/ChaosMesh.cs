@@ -17,7 +17,7 @@ public sealed class ChaosMeshArgs
     /// <summary>The namespace whose predictors the experiments aim at.</summary>
     public required string ServingNamespace { get; init; }
 
-    /// <summary>The PriorityClass of the controller and the dashboard; null keeps the cluster default.</summary>
+    /// <summary>The PriorityClass of the controller, the daemons and the dashboard; null keeps the cluster default.</summary>
     public string? PriorityClassName { get; init; }
 
     /// <summary>The container runtime's socket on the nodes (containerd on every managed cloud the platform targets).</summary>
@@ -81,23 +81,24 @@ public sealed class ChaosMesh : ComponentResource
             ["securityMode"] = true,
             ["service"] = new Dictionary<string, object> { ["type"] = "ClusterIP" },
         };
+        var daemon = new Dictionary<string, object>
+        {
+            ["runtime"] = "containerd",
+            ["socketPath"] = args.RuntimeSocket,
+            ["privileged"] = true,
+
+            // Experiments may aim at pods on GPU and spot nodes, whatever their taints.
+            ["tolerations"] = new object[] { new Dictionary<string, object> { ["operator"] = "Exists" } },
+            ["resources"] = new Dictionary<string, object>
+            {
+                ["requests"] = new Dictionary<string, object> { ["cpu"] = "25m", ["memory"] = "64Mi" },
+                ["limits"] = new Dictionary<string, object> { ["memory"] = "512Mi" },
+            },
+        };
         var values = new Dictionary<string, object>
         {
             ["controllerManager"] = controller,
-            ["chaosDaemon"] = new Dictionary<string, object>
-            {
-                ["runtime"] = "containerd",
-                ["socketPath"] = args.RuntimeSocket,
-                ["privileged"] = true,
-
-                // Experiments may aim at pods on GPU and spot nodes, whatever their taints.
-                ["tolerations"] = new object[] { new Dictionary<string, object> { ["operator"] = "Exists" } },
-                ["resources"] = new Dictionary<string, object>
-                {
-                    ["requests"] = new Dictionary<string, object> { ["cpu"] = "25m", ["memory"] = "64Mi" },
-                    ["limits"] = new Dictionary<string, object> { ["memory"] = "512Mi" },
-                },
-            },
+            ["chaosDaemon"] = daemon,
             ["dashboard"] = dashboard,
             ["dnsServer"] = new Dictionary<string, object> { ["create"] = false },
         };
@@ -105,6 +106,7 @@ public sealed class ChaosMesh : ComponentResource
         if (args.PriorityClassName is not null)
         {
             controller["priorityClassName"] = args.PriorityClassName;
+            daemon["priorityClassName"] = args.PriorityClassName;
             dashboard["priorityClassName"] = args.PriorityClassName;
         }
 

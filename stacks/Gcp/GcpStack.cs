@@ -140,7 +140,7 @@ public static partial class GcpStack
 
         // Cloud SQL's service agent exists only once asked for; it must hold the key before the instance is created.
         var sqlAgent = config.Addons.Mlflow
-            ? new Pulumi.Gcp.Projects.ServiceIdentity("cloud-sql-agent", new Pulumi.Gcp.Projects.ServiceIdentityArgs { Project = project, Service = "sqladmin.googleapis.com" }, new CustomResourceOptions { Provider = provider, DependsOn = { services } })
+            ? new Pulumi.Gcp.Projects.ServiceIdentity("cloud-sql-agent", new Pulumi.Gcp.Projects.ServiceIdentityArgs { Project = project, Service = "sqladmin.googleapis.com" }, new CustomResourceOptions { Provider = provider, Parent = services, DependsOn = services.Services.Select(s => (Resource)s).ToArray() })
             : null;
         var keys = new Components.Gcp.KeyRing("keys", new KeyRingArgs
         {

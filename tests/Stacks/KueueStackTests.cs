@@ -95,7 +95,7 @@ public class KueueStackTests
         // The pipeline's pods go through the pipelines' LocalQueue.
         if (config.Addons.ArgoWorkflows)
         {
-            var template = plan.OfType("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate").Single();
+            var template = plan.OfType("kubernetes:argoproj.io/v1alpha1:WorkflowTemplate").Single(t => t.Inputs["metadata"]!["namespace"]!.GetValue<string>() == PlatformNamespaces.ArgoWorkflows);
             Assert.Equal(KueueQueues.LocalQueueName, template.Inputs["spec"]!["podMetadata"]!["labels"]![Kueue.QueueNameLabel]!.GetValue<string>());
         }
     }

@@ -29,6 +29,7 @@ public class PlatformServicesLayerTests
         ("log-collector", "opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts", "log-collector"),
         ("tempo", "tempo", "2.2.4", "https://grafana-community.github.io/helm-charts", "tempo"),
         ("otel-collector", "opentelemetry-collector", "0.170.0", "https://open-telemetry.github.io/opentelemetry-helm-charts", "otel-collector"),
+        ("tetragon", "tetragon", "1.7.0", "https://helm.cilium.io", "tetragon"),
     ];
 
     private static readonly string[] AddonTypes =
@@ -130,6 +131,7 @@ public class PlatformServicesLayerTests
             keda = false,
             logging = false,
             tracing = false,
+            runtimeSecurity = false,
         }));
 
         var (mocks, _, services) = await DeployAsync(config);
@@ -181,7 +183,8 @@ public class PlatformServicesLayerTests
             Assert.True(recorder.DependsOn(Release, name, PlatformNamespace.TypeToken, ns), $"{name} must wait for namespace {ns}");
         }
 
-        Assert.Equal(Releases.Length, mocks.OfType(Release).Count);
+        // And Kueue's, which is placed by the Kueue layer (tests/Stacks/KueueStackTests).
+        Assert.Equal(Releases.Length + 1, mocks.OfType(Release).Count);
     }
 
     [Fact]
@@ -253,8 +256,8 @@ public class PlatformServicesLayerTests
     {
         var (all, _, _) = await DeployAsync(Config());
         var monitors = all.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
-        Assert.Equal(["argo-workflows-controller", "cert-manager", "dcgm-exporter", "inference-services", "kserve-controller", "mlflow"], monitors);
-        Assert.Equal(7, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(["argo-workflows-controller", "cert-manager", "dcgm-exporter", "inference-services", "kserve-controller", "mlflow", "tetragon"], monitors);
+        Assert.Equal(8, all.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
 
         // Kyverno's decisions are scraped from its pods and enforce-mode denials alerted on.
         Assert.Contains(all.OfType("kubernetes:monitoring.coreos.com/v1:PodMonitor"), m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>() == "kyverno");
@@ -262,8 +265,8 @@ public class PlatformServicesLayerTests
 
         var (some, _, _) = await DeployAsync(Config("staging", ("addons", new { gpuOperator = false, mlflow = false, argoWorkflows = false })));
         var remaining = some.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Select(m => Json.Of(m.Inputs)["metadata"]!["name"]!.GetValue<string>()).Order();
-        Assert.Equal(["cert-manager", "inference-services", "kserve-controller"], remaining);
-        Assert.Equal(4, some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
+        Assert.Equal(["cert-manager", "inference-services", "kserve-controller", "tetragon"], remaining);
+        Assert.Equal(5, some.OfType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Count);
     }
 
     [Fact]
