@@ -195,8 +195,7 @@ public static class PlanRules
     /// <summary>Every Helm release installs and upgrades atomically and keeps a bounded history.</summary>
     public static IEnumerable<PolicyViolation> ReleasesAreAtomic(IReadOnlyList<PlanItem> plan) =>
         plan.Where(r => r.Type == "kubernetes:helm.sh/v3:Release")
-            .Where(r => r.Inputs["atomic"] is not JsonValue atomic || !atomic.TryGetValue<bool>(out var on) || !on
-                || JsonFacts.Number(r.Inputs["maxHistory"]) is not (>= 1 and <= 20))
+            .Where(r => !JsonFacts.IsTrue(r.Inputs["atomic"]) || JsonFacts.Number(r.Inputs["maxHistory"]) is not (>= 1 and <= 20))
             .Select(r => Violation("releases-atomic", r, $"atomic is {r.Inputs["atomic"]?.ToJsonString() ?? "unset"} and maxHistory {r.Inputs["maxHistory"]?.ToJsonString() ?? "unset"}: set atomic: true and maxHistory between 1 and 20"));
 
     /// <summary>
